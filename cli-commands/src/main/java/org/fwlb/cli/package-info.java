@@ -1,2 +1,4 @@
-/** Placeholder. */
+/**
+ * Karaf shell commands of the fwlb apps ({@code fwlb:*}).
+ */
 package org.fwlb.cli;
