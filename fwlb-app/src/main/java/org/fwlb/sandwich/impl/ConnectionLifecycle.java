@@ -81,8 +81,8 @@ final class ConnectionLifecycle {
         ConnectionEntry e = ctx.connections.get(seen.canonical());
         if (e == null && t.serverByIp(Ip4.toAddress(seen.srcIp())) != null) {
             for (org.fwlb.model.VirtualService v : SandwichRules.fig6Services(t)) {
-                e = ctx.connections.get(ConnectionKey.of(seen.protocol(), Ip4.toInt(v.vip().getIp4Address()),
-                                                         seen.srcPort(), seen.dstIp(), seen.dstPort()));
+                e = ctx.connections.get(FlowKey.of(seen.protocol(), Ip4.toInt(v.vip().getIp4Address()),
+                                                   seen.srcPort(), seen.dstIp(), seen.dstPort()).canonical());
                 if (e != null) {
                     break;
                 }
@@ -108,7 +108,7 @@ final class ConnectionLifecycle {
      * @param rule the removed rule
      */
     void onRuleRemoved(FwlbTopology t, FlowEntry rule) {
-        if (rule.appId() != ctx.appId.id() || rule.priority() != SandwichRules.PRIO_PINNED) {
+        if (rule.appId() != ctx.appId.id() || !SandwichRules.isPinned(rule.priority())) {
             return;
         }
         if (rule.reason() == FlowEntry.FlowRemoveReason.DELETE) {
@@ -223,8 +223,8 @@ final class ConnectionLifecycle {
                             .map(v -> v.firstStage()).findFirst().orElse(null);
                 }
             }
-            // the original direction: the rule whose source sits on the side it is installed on
-            if (SandwichContext.originOf(t, k) == role && modifiedIp(r, L3ModificationInstruction.L3SubType.IPV4_SRC) == null) {
+            // the original direction: the rule on the side the connection started from
+            if (r.priority() == SandwichRules.PRIO_PINNED_ORIGIN) {
                 original = k;
             }
         }

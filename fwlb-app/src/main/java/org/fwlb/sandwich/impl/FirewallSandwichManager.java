@@ -403,7 +403,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         }
         List<FlowEntry> ours = new ArrayList<>();
         for (FlowEntry fe : found) {
-            if (fe.appId() == appId.id() && fe.priority() == SandwichRules.PRIO_PINNED) {
+            if (fe.appId() == appId.id() && SandwichRules.isPinned(fe.priority())) {
                 ours.add(fe);
             }
         }
@@ -540,7 +540,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         @Override
         public void event(FlowRuleEvent event) {
             if (event.type() == FlowRuleEvent.Type.RULE_REMOVED && event.subject().appId() == appId.id()
-                    && event.subject().priority() == SandwichRules.PRIO_PINNED) {
+                    && SandwichRules.isPinned(event.subject().priority())) {
                 FlowRule r = event.subject();
                 if (r instanceof FlowEntry) {
                     events.execute(() -> lifecycle.onRuleRemoved(applied, (FlowEntry) r));

@@ -55,7 +55,7 @@ final class PacketRateMonitor {
                 continue;
             }
             for (FlowEntry fe : ctx.flowRules.getFlowEntries(d.get().deviceId())) {
-                if (fe.appId() != ctx.appId.id() || fe.priority() != SandwichRules.PRIO_PINNED) {
+                if (fe.appId() != ctx.appId.id() || !SandwichRules.isPinned(fe.priority())) {
                     continue;
                 }
                 Optional<MacAddress> mac = SandwichRules.ethDstOf(fe);

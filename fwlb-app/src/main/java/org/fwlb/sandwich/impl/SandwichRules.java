@@ -58,6 +58,11 @@ public final class SandwichRules {
     public static final int PRIO_CLOSE = 40000;
     /** Pinned per-connection rules. */
     public static final int PRIO_PINNED = 30000;
+    /**
+     * The pinned rule on the side the connection started from: one above the others, so the switches
+     * themselves record which way the connection goes (needed to rebuild the table after a restart).
+     */
+    public static final int PRIO_PINNED_ORIGIN = PRIO_PINNED + 1;
     /** SYN punts. */
     public static final int PRIO_SYN = 20000;
     /** Static-hash proactive rules. */
@@ -117,7 +122,7 @@ public final class SandwichRules {
         FirewallDispatcher in = side(t, origin);
         FirewallDispatcher out = side(t, other);
         List<FlowRule> rules = new ArrayList<>(4);
-        rules.add(pinned(in.deviceId(), match(f), towardsFirewall(t, fw, origin), idleSeconds));
+        rules.add(pinned(in.deviceId(), PRIO_PINNED_ORIGIN, match(f), towardsFirewall(t, fw, origin), idleSeconds));
         Optional<Server> server = entry.path().serverId().map(t::server);
         if (server.isPresent() && origin == Role.EXTERNAL) {
             // FIG 6: the internal firewall dispatcher is also the server dispatcher (L4/3): rewrite the VIP
@@ -128,16 +133,16 @@ public final class SandwichRules {
                     .setEthSrc(out.gatewayMac()).setEthDst(s.mac())
                     .setIpDst(s.ip())
                     .setOutput(s.location().port()).build();
-            rules.add(pinned(out.deviceId(), match(f), toServer, idleSeconds));
+            rules.add(pinned(out.deviceId(), PRIO_PINNED, match(f), toServer, idleSeconds));
             FlowKey serverReply = FlowKey.of(f.protocol(), Ip4.toInt(s.ip().getIp4Address()), f.dstPort(),
                                              f.srcIp(), f.srcPort());
             TrafficTreatment back = DefaultTrafficTreatment.builder()
                     .setIpSrc(vip)
                     .setEthSrc(out.gatewayMac()).setEthDst(fw.inside().mac())
                     .setOutput(fw.inside().port()).build();
-            rules.add(pinned(out.deviceId(), match(serverReply), back, idleSeconds));
+            rules.add(pinned(out.deviceId(), PRIO_PINNED, match(serverReply), back, idleSeconds));
         } else {
-            rules.add(pinned(out.deviceId(), match(reply), towardsFirewall(t, fw, other), idleSeconds));
+            rules.add(pinned(out.deviceId(), PRIO_PINNED, match(reply), towardsFirewall(t, fw, other), idleSeconds));
         }
         return rules;
     }
@@ -177,9 +182,19 @@ public final class SandwichRules {
                 .build();
     }
 
-    private FlowRule pinned(DeviceId device, TrafficSelector s, TrafficTreatment tr, int idleSeconds) {
+    /**
+     * Tells whether a priority is one of the pinned rules'.
+     *
+     * @param priority priority
+     * @return true for pinned rules
+     */
+    public static boolean isPinned(int priority) {
+        return priority == PRIO_PINNED || priority == PRIO_PINNED_ORIGIN;
+    }
+
+    private FlowRule pinned(DeviceId device, int priority, TrafficSelector s, TrafficTreatment tr, int idleSeconds) {
         return DefaultFlowRule.builder().forDevice(device).fromApp(appId)
-                .withPriority(PRIO_PINNED).withSelector(s).withTreatment(tr)
+                .withPriority(priority).withSelector(s).withTreatment(tr)
                 .makeTemporary(idleSeconds).build();
     }
 
@@ -191,7 +206,7 @@ public final class SandwichRules {
      * @return key, or empty if the rule is not a pinned 5-tuple rule
      */
     public static Optional<ConnectionKey> connectionKeyOf(FlowRule rule) {
-        if (rule.priority() != PRIO_PINNED) {
+        if (!isPinned(rule.priority())) {
             return Optional.empty();
         }
         Integer src = ip(rule.selector().getCriterion(Criterion.Type.IPV4_SRC));
@@ -211,7 +226,7 @@ public final class SandwichRules {
                 sp = ((L4ModificationInstruction.ModTransportPortInstruction) i).port().toInt();
             }
         }
-        return Optional.of(ConnectionKey.of(IPv4.PROTOCOL_TCP, src, sp, dst, dp));
+        return Optional.of(FlowKey.of(IPv4.PROTOCOL_TCP, src, sp, dst, dp).canonical());
     }
 
     /**

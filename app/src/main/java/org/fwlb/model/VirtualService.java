@@ -1,0 +1,282 @@
+package org.fwlb.model;
+
+import com.google.common.base.MoreObjects;
+import org.onlab.packet.IpAddress;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+/**
+ * A virtual service: (VIP, protocol, port) of one service type, served by the dispatch tree that starts
+ * at its first-stage dispatcher.
+ */
+public final class VirtualService {
+    private final String id;
+    private final IpAddress vip;
+    private final Protocol protocol;
+    private final int port;
+    private final String serviceType;
+    private final String firstStage;
+    private final DispatchMode mode;
+    private final UnknownNonSynAction unknownNonSyn;
+    private final String policy;
+
+    private VirtualService(Builder b) {
+        this.id = checkNotNull(b.id, "id");
+        this.vip = checkNotNull(b.vip, "vip");
+        this.protocol = checkNotNull(b.protocol, "protocol");
+        checkArgument(b.port >= 1 && b.port <= 65535, "port out of range");
+        this.port = b.port;
+        this.serviceType = checkNotNull(b.serviceType, "serviceType");
+        this.firstStage = checkNotNull(b.firstStage, "firstStage");
+        this.mode = checkNotNull(b.mode, "mode");
+        this.unknownNonSyn = checkNotNull(b.unknownNonSyn, "unknownNonSyn");
+        this.policy = b.policy;
+    }
+
+    /**
+     * Returns a new builder (tcp, pinned, drop).
+     *
+     * @return builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the id.
+     *
+     * @return id
+     */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Returns the virtual IP.
+     *
+     * @return VIP
+     */
+    public IpAddress vip() {
+        return vip;
+    }
+
+    /**
+     * Returns the protocol.
+     *
+     * @return protocol
+     */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * Returns the service port.
+     *
+     * @return 1..65535
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns the service type; only servers offering it are chosen.
+     *
+     * @return service type, e.g. "http"
+     */
+    public String serviceType() {
+        return serviceType;
+    }
+
+    /**
+     * Returns the id of the first-stage dispatcher.
+     *
+     * @return dispatcher id
+     */
+    public String firstStage() {
+        return firstStage;
+    }
+
+    /**
+     * Returns the dispatch mode.
+     *
+     * @return pinned or static hash
+     */
+    public DispatchMode mode() {
+        return mode;
+    }
+
+    /**
+     * Returns the action for non-SYN packets of unknown connections.
+     *
+     * @return action
+     */
+    public UnknownNonSynAction unknownNonSyn() {
+        return unknownNonSyn;
+    }
+
+    /**
+     * Returns the policy that overrides each stage's own policy for this service, if any.
+     *
+     * @return policy name, or empty when each dispatcher's own policy applies
+     */
+    public Optional<String> policy() {
+        return Optional.ofNullable(policy);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof VirtualService)) {
+            return false;
+        }
+        VirtualService v = (VirtualService) o;
+        return port == v.port && id.equals(v.id) && vip.equals(v.vip) && protocol == v.protocol
+                && serviceType.equals(v.serviceType) && firstStage.equals(v.firstStage) && mode == v.mode
+                && unknownNonSyn == v.unknownNonSyn && Objects.equals(policy, v.policy);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, vip, protocol, port, serviceType, firstStage, mode, unknownNonSyn, policy);
+    }
+
+    @Override
+    public String toString() {
+        return MoreObjects.toStringHelper("VirtualService").omitNullValues().add("id", id).add("vip", vip)
+                .add("protocol", protocol.jsonName()).add("port", port).add("serviceType", serviceType)
+                .add("firstStage", firstStage).add("mode", mode.jsonName())
+                .add("unknownNonSyn", unknownNonSyn.jsonName()).add("policy", policy).toString();
+    }
+
+    /**
+     * Builder of {@link VirtualService}.
+     */
+    public static final class Builder {
+        private String id;
+        private IpAddress vip;
+        private Protocol protocol = Protocol.TCP;
+        private int port;
+        private String serviceType;
+        private String firstStage;
+        private DispatchMode mode = DispatchMode.PINNED;
+        private UnknownNonSynAction unknownNonSyn = UnknownNonSynAction.DROP;
+        private String policy;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the id.
+         *
+         * @param id id
+         * @return this
+         */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /**
+         * Sets the VIP.
+         *
+         * @param vip VIP
+         * @return this
+         */
+        public Builder vip(IpAddress vip) {
+            this.vip = vip;
+            return this;
+        }
+
+        /**
+         * Sets the protocol.
+         *
+         * @param protocol protocol
+         * @return this
+         */
+        public Builder protocol(Protocol protocol) {
+            this.protocol = protocol;
+            return this;
+        }
+
+        /**
+         * Sets the port.
+         *
+         * @param port port
+         * @return this
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the service type.
+         *
+         * @param serviceType service type
+         * @return this
+         */
+        public Builder serviceType(String serviceType) {
+            this.serviceType = serviceType;
+            return this;
+        }
+
+        /**
+         * Sets the first-stage dispatcher id.
+         *
+         * @param firstStage dispatcher id
+         * @return this
+         */
+        public Builder firstStage(String firstStage) {
+            this.firstStage = firstStage;
+            return this;
+        }
+
+        /**
+         * Sets the mode.
+         *
+         * @param mode mode
+         * @return this
+         */
+        public Builder mode(DispatchMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /**
+         * Sets the unknown non-SYN action.
+         *
+         * @param unknownNonSyn action
+         * @return this
+         */
+        public Builder unknownNonSyn(UnknownNonSynAction unknownNonSyn) {
+            this.unknownNonSyn = unknownNonSyn;
+            return this;
+        }
+
+        /**
+         * Sets the overriding policy (null for none).
+         *
+         * @param policy policy name or null
+         * @return this
+         */
+        public Builder policy(String policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        /**
+         * Builds the service.
+         *
+         * @return service
+         */
+        public VirtualService build() {
+            return new VirtualService(this);
+        }
+    }
+}

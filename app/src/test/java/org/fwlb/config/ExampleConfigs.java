@@ -1,0 +1,61 @@
+package org.fwlb.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fwlb.model.FwlbTopology;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Loads the example configurations of docs/examples (FIG 1-8) from the test classpath; shared with the
+ * apps' tests through the fwlb-core test-jar.
+ */
+public final class ExampleConfigs {
+    /** The figures that have an example. */
+    public static final int[] FIGURES = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ExampleConfigs() {
+    }
+
+    /**
+     * Returns the whole netcfg document of a figure.
+     *
+     * @param fig 1..8
+     * @return JSON with apps / org.fwlb.core / fwlb
+     */
+    public static JsonNode netcfg(int fig) {
+        String name = "/org/fwlb/examples/fig" + fig + ".json";
+        try (InputStream in = ExampleConfigs.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no example " + name + " on the classpath");
+            }
+            return MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Returns the fwlb config section of a figure.
+     *
+     * @param fig 1..8
+     * @return JSON of the fwlb key
+     */
+    public static JsonNode fwlb(int fig) {
+        return netcfg(fig).path("apps").path(FwlbConfig.APP_NAME).path(FwlbConfig.CONFIG_KEY);
+    }
+
+    /**
+     * Returns the parsed topology of a figure.
+     *
+     * @param fig 1..8
+     * @return topology
+     */
+    public static FwlbTopology topology(int fig) {
+        return FwlbConfigParser.parse(fwlb(fig)).topologyOrThrow();
+    }
+}

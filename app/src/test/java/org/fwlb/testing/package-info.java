@@ -1,0 +1,4 @@
+/**
+ * Test support shared with the apps' tests through the fwlb-core test-jar.
+ */
+package org.fwlb.testing;
