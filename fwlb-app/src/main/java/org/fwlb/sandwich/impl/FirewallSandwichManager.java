@@ -26,6 +26,8 @@ import org.onlab.util.Tools;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
+import org.onosproject.mastership.MastershipEvent;
+import org.onosproject.mastership.MastershipListener;
 import org.onosproject.mastership.MastershipService;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.device.DeviceEvent;
@@ -142,6 +144,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     private final MemberStateListener memberListener = new InternalMemberListener();
     private final DeviceListener deviceListener = new InternalDeviceListener();
     private final FlowRuleListener flowListener = new InternalFlowListener();
+    private final MastershipListener mastershipListener = new InternalMastershipListener();
     /** Base rules installed per device, by flow id. */
     private final Map<DeviceId, Map<FlowId, FlowRule>> baseRules = new HashMap<>();
     private final Map<DeviceId, MeterId> meters = new HashMap<>();
@@ -181,6 +184,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         packetService.addProcessor(processor, PacketProcessor.director(1));
         flowRuleService.addListener(flowListener);
         deviceService.addListener(deviceListener);
+        mastershipService.addListener(mastershipListener);
         memberStateService.addListener(memberListener);
         topologyService.addListener(topologyListener);
         events.execute(() -> apply(topologyService.topology()));
@@ -193,6 +197,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         topologyService.removeListener(topologyListener);
         memberStateService.removeListener(memberListener);
         deviceService.removeListener(deviceListener);
+        mastershipService.removeListener(mastershipListener);
         flowRuleService.removeListener(flowListener);
         packetService.removeProcessor(processor);
         cfgService.unregisterProperties(getClass(), false);
@@ -533,6 +538,27 @@ public class FirewallSandwichManager implements FirewallSandwichService {
                 default:
                     break;
             }
+        }
+    }
+
+    /** Mastership moved: the new master takes over the dispatcher's base rules and pinned connections. */
+    private class InternalMastershipListener implements MastershipListener {
+        @Override
+        public void event(MastershipEvent event) {
+            FwlbTopology t = applied;
+            DeviceId dev = event.subject();
+            Role role = SandwichContext.roleOf(t, dev);
+            if (role == null || event.type() != MastershipEvent.Type.MASTER_CHANGED) {
+                return;
+            }
+            events.execute(() -> {
+                if (mastershipService.isLocalMaster(dev)) {
+                    installBase(t, role, dev);
+                    adopt(t);
+                } else {
+                    baseRules.remove(dev);
+                }
+            });
         }
     }
 
