@@ -129,6 +129,8 @@ final class ConnectionPlacer {
             @Override
             public void onSuccess(FlowRuleOperations o) {
                 ctx.counters.inc(SandwichCounters.PLACED);
+                ctx.counters.inc(SandwichCounters.PLACED + ":" + fw.id());
+                entry.path().serverId().ifPresent(s -> ctx.counters.inc(SandwichCounters.PLACED + ":" + s));
                 emit(device, t, fw, origin, frame);
             }
 

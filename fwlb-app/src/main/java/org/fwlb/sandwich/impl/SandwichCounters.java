@@ -12,7 +12,7 @@ public final class SandwichCounters {
 
     /** SYNs punted to the controller. */
     public static final String SYN_PUNTS = "synPunts";
-    /** Connections pinned to a firewall. */
+    /** Connections pinned (also counted per firewall and server as {@code connectionsPlaced:<id>}). */
     public static final String PLACED = "connectionsPlaced";
     /** SYNs dropped: no eligible firewall. */
     public static final String NO_FIREWALL = "noEligibleFirewall";

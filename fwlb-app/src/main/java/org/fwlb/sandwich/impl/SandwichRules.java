@@ -54,7 +54,12 @@ public final class SandwichRules {
 
     /** ARP for virtual gateways and VIPs, probe replies. */
     public static final int PRIO_ARP = 45000;
-    /** FIN/RST of pinned traffic, to the controller. */
+    /**
+     * Static-hash forwarding of a static-hash traffic class (+ class rank): above every rule of the
+     * pinned classes, whose punts would otherwise catch its packets.
+     */
+    public static final int PRIO_HASH_CLASS = 41000;
+    /** FIN/RST of pinned traffic, to the controller (+ class rank). */
     public static final int PRIO_CLOSE = 40000;
     /** Pinned per-connection rules. */
     public static final int PRIO_PINNED = 30000;
@@ -63,12 +68,12 @@ public final class SandwichRules {
      * themselves record which way the connection goes (needed to rebuild the table after a restart).
      */
     public static final int PRIO_PINNED_ORIGIN = PRIO_PINNED + 1;
-    /** SYN punts. */
+    /** SYN punts (+ class rank). */
     public static final int PRIO_SYN = 20000;
-    /** Static-hash proactive rules. */
-    public static final int PRIO_HASH = 15000;
-    /** Unknown non-SYN TCP handling. */
+    /** Unknown non-SYN TCP handling of pinned classes (+ class rank). */
     public static final int PRIO_UNKNOWN = 10000;
+    /** Most traffic classes that get distinct ranks; later ones share the lowest rank. */
+    static final int MAX_RANK = 999;
     /** Other IP traffic through the gateways (ICMP, UDP): static hash by the public address. */
     public static final int PRIO_OTHER_IP = 5000;
     /** Base rule: plain L2 switching. */
@@ -282,31 +287,35 @@ public final class SandwichRules {
             rules.add(rule(dev, PRIO_ARP, DefaultTrafficSelector.builder()
                     .matchEthType(Ethernet.TYPE_ARP).matchArpTpa(ip).build(), punt(Optional.empty())));
         }
-        for (TrafficClass tc : t.trafficClasses()) {
+        List<TrafficClass> classes = t.trafficClasses();
+        for (int k = 0; k < classes.size(); k++) {
+            TrafficClass tc = classes.get(k);
+            // earlier classes rank higher, so a packet meets its first matching class's rules first
+            int rank = Math.max(1, Math.min(MAX_RANK, classes.size() - k));
             if (tc.protocol().number() != IPv4.PROTOCOL_TCP) {
                 continue;
             }
             if (tc.mode() == DispatchMode.PINNED) {
                 for (TrafficSelector s : classSelectors(d, tc, SYN_FLAGS)) {
-                    rules.add(rule(dev, PRIO_SYN, s, punt(meter)));
+                    rules.add(rule(dev, PRIO_SYN + rank, s, punt(meter)));
                 }
                 for (int flags : CLOSE_FLAGS) {
                     for (TrafficSelector s : classSelectorsBothWays(d, tc, flags)) {
-                        rules.add(rule(dev, PRIO_CLOSE, s, punt(Optional.empty())));
+                        rules.add(rule(dev, PRIO_CLOSE + rank, s, punt(Optional.empty())));
                     }
                 }
                 UnknownNonSynAction a = tc.unknownNonSyn();
                 if (a == UnknownNonSynAction.FORWARD) {
-                    rules.addAll(hashRules(t, role, tc, assignment, PRIO_UNKNOWN));
+                    rules.addAll(hashRules(t, role, tc, assignment, PRIO_UNKNOWN + rank));
                 } else {
                     TrafficTreatment tr = a == UnknownNonSynAction.DROP_RST ? punt(meter)
                             : DefaultTrafficTreatment.builder().drop().build();
                     for (TrafficSelector s : classSelectorsBothWays(d, tc, -1)) {
-                        rules.add(rule(dev, PRIO_UNKNOWN, s, tr));
+                        rules.add(rule(dev, PRIO_UNKNOWN + rank, s, tr));
                     }
                 }
             } else {
-                rules.addAll(hashRules(t, role, tc, assignment, PRIO_HASH));
+                rules.addAll(hashRules(t, role, tc, assignment, PRIO_HASH_CLASS + rank));
             }
         }
         // Everything else routed through the gateway (ICMP, UDP, unclassified TCP): by public address.

@@ -122,7 +122,7 @@ class SandwichRulesTest {
         List<Integer> out = new ArrayList<>();
         for (FlowRule r : rules) {
             Criterion c = r.selector().getCriterion(Criterion.Type.TCP_FLAGS);
-            if (r.priority() == priority && c != null) {
+            if (r.priority() >= priority && r.priority() < priority + 1000 && c != null) {
                 out.add(((TcpFlagsCriterion) c).flags());
             }
         }
@@ -146,10 +146,28 @@ class SandwichRulesTest {
         assertEquals(SandwichRules.CLOSE_FLAGS.length * (4 + 1), tcpFlags(ext, SandwichRules.PRIO_CLOSE).size());
         MacAddress gw = t.external().get().gatewayMac();
         for (FlowRule r : ext) {
-            if (r.priority() == SandwichRules.PRIO_SYN) {
+            if (r.priority() >= SandwichRules.PRIO_SYN && r.priority() < SandwichRules.PRIO_SYN + 1000) {
                 assertEquals(gw, ((EthCriterion) r.selector().getCriterion(Criterion.Type.ETH_DST)).mac());
             }
         }
+    }
+
+    @Test
+    void earlierTrafficClassesOutrankLaterOnes() {
+        FwlbTopology t = ExampleConfigs.topology(1);
+        List<FlowRule> ext = rules.baseRules(t, Role.EXTERNAL, Optional.empty(), StaticHashAssignment.none());
+        int web = -1;
+        int catchAll = -1;
+        for (FlowRule r : ext) {
+            if (r.priority() > SandwichRules.PRIO_SYN && r.priority() < SandwichRules.PRIO_SYN + 1000) {
+                if (r.selector().getCriterion(Criterion.Type.TCP_DST) != null) {
+                    web = r.priority();
+                } else {
+                    catchAll = r.priority();
+                }
+            }
+        }
+        assertTrue(web > catchAll && catchAll > SandwichRules.PRIO_SYN, web + " vs " + catchAll);
     }
 
     @Test
@@ -165,7 +183,8 @@ class SandwichRulesTest {
                 .collect(Collectors.toList())).build();
         for (Role role : Role.values()) {
             long n = rules.baseRules(hashed, role, Optional.empty(), a).stream()
-                    .filter(r -> r.priority() == SandwichRules.PRIO_HASH).count();
+                    .filter(r -> r.priority() > SandwichRules.PRIO_HASH_CLASS
+                            && r.priority() < SandwichRules.PRIO_HASH_CLASS + 1000).count();
             assertEquals(64 * 2 * 2, n, role.toString());
         }
     }

@@ -1,0 +1,132 @@
+"""Helpers for the end-to-end tests: start/stop the fwlb standalone runtime, talk to its REST API and CLI.
+
+The runtime is started exactly as a user starts it (bin/fwlb run), on ports of its own so a test run
+never collides with a runtime a developer keeps running.
+"""
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+FWLB = os.path.join(ROOT, 'bin', 'fwlb')
+OF_PORT = int(os.environ.get('FWLB_TEST_OF_PORT', '16653'))
+REST_PORT = int(os.environ.get('FWLB_TEST_REST_PORT', '18181'))
+
+
+class RuntimeError_(Exception):
+    pass
+
+
+class Runtime:
+    """One fwlb runtime process."""
+
+    def __init__(self, netcfg, workdir, of_port=OF_PORT, rest_port=REST_PORT, extra=()):
+        self.netcfg = netcfg
+        self.workdir = workdir
+        self.of_port = of_port
+        self.rest_port = rest_port
+        self.extra = list(extra)
+        self.proc = None
+        self.log = os.path.join(workdir, 'runtime.log')
+        self.out = None
+
+    def start(self, timeout=90):
+        cfg = os.path.join(self.workdir, 'netcfg.json')
+        with open(cfg, 'w') as f:
+            json.dump(self.netcfg, f, indent=1)
+        self.out = open(os.path.join(self.workdir, 'runtime.out'), 'ab')
+        cmd = [FWLB, 'run', '--config', cfg, '--of-port', str(self.of_port), '--rest-port',
+               str(self.rest_port), '--log-file', self.log] + self.extra
+        self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError_('runtime exited with %s; see %s' % (self.proc.returncode, self.out.name))
+            try:
+                self.get('/onos/v1/network/configuration')
+                return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.3)
+        raise RuntimeError_('runtime not ready after %ss' % timeout)
+
+    def kill(self):
+        """Crash: SIGKILL, the rules stay on the switches."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self, timeout=30):
+        """Clean shutdown (SIGTERM): the runtime removes the rules it installed."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        if self.out:
+            self.out.close()
+
+    # ---- REST ------------------------------------------------------------------------
+    def url(self, path):
+        return 'http://127.0.0.1:%d%s' % (self.rest_port, path)
+
+    def request(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url(path), data=data, method=method,
+                                     headers={'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(req, timeout=15) as r:
+                raw = r.read()
+                return r.status, (json.loads(raw) if raw.strip() else None)
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                return e.code, json.loads(raw)
+            except ValueError:
+                return e.code, raw.decode(errors='replace')
+
+    def get(self, path):
+        code, body = self.request('GET', path)
+        if code != 200:
+            raise RuntimeError_('GET %s -> %s %s' % (path, code, body))
+        return body
+
+    def post(self, path, body=None):
+        return self.request('POST', path, body if body is not None else {})
+
+    def firewalls(self):
+        return {f['id']: f for f in self.get('/onos/fwlb/firewalls')['firewalls']}
+
+    def counters(self):
+        return self.get('/onos/fwlb/counters')
+
+    def connections(self, **flt):
+        q = '&'.join('%s=%s' % kv for kv in flt.items())
+        return self.get('/onos/fwlb/connections' + ('?' + q if q else ''))['connections']
+
+    def push_netcfg(self, netcfg):
+        code, body = self.post('/onos/v1/network/configuration', netcfg)
+        if code != 200:
+            raise RuntimeError_('netcfg rejected: %s %s' % (code, body))
+        return body
+
+    def cli(self, *args):
+        p = subprocess.run([FWLB, '--rest-port', str(self.rest_port)] + list(args), capture_output=True,
+                           text=True, timeout=60)
+        return p.returncode, p.stdout + p.stderr
+
+
+def wait_for(pred, timeout, interval=0.2, what='condition'):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = pred()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError('timed out after %ss waiting for %s (last: %r)' % (timeout, what, last))

@@ -1,0 +1,310 @@
+"""Firewall sandwich end to end (issue 4): FIG 6 preset (3 stateful nftables firewalls, public clients
+c1-c3, private clients pc1 pc2, servers srv1-srv3 behind VIP 10.0.2.100 on the internal dispatcher),
+the fwlb runtime as controller. The firewalls drop any reply that reaches the wrong firewall
+(`ct state invalid`), so a connection that completes crossed one firewall in both directions.
+
+One topology for the module; each test starts from the base netcfg (restored by the fixture).
+"""
+import re
+import threading
+import time
+
+import pytest
+
+from conftest import start_topology, stop_topology
+from fwlbtest import wait_for
+
+FIREWALLS = ['fw1', 'fw2', 'fw3']
+PUBLIC = ['c1', 'c2', 'c3']
+PRIVATE = ['pc1', 'pc2']
+SERVERS = {'srv1': '10.0.2.21', 'srv2': '10.0.2.22', 'srv3': '10.0.2.23'}
+VIP = '10.0.2.100'
+PINNED_PRIOS = (30000, 30001)
+
+
+def tune(f):
+    f['sandwich']['probe'] = {'intervalMs': 200, 'downAfter': 3, 'upAfter': 2}
+    f['timeouts'] = {'idleSeconds': 4, 'closingSeconds': 1}
+
+
+@pytest.fixture(scope='module')
+def topo(workdir):
+    t = start_topology('fig6', workdir, tune)
+    try:
+        wait_for(lambda: base_rules_installed(t), 30, what='base rules on so and si')
+        yield t
+    finally:
+        stop_topology(t)
+
+
+@pytest.fixture
+def sandwich(topo):
+    topo.restore()
+    for fw in FIREWALLS:
+        topo.runtime.post('/onos/fwlb/firewalls/%s/up' % fw)
+    wait_for(lambda: all(f['eligibility'] == 'eligible' for f in topo.runtime.firewalls().values()), 15,
+             what='all firewalls eligible')
+    wait_for(lambda: not pinned_flows(topo), 20, what='no pinned flows left from earlier tests')
+    return topo
+
+
+def base_rules_installed(t):
+    return all(any(20000 < f["priority"] < 21000 for f in t.net.flows(sw, sync=False)) for sw in ("so", "si"))
+
+
+def pinned_flows(t):
+    return [f for sw in ('so', 'si') for f in t.net.flows(sw, sync=False) if f['priority'] in PINNED_PRIOS]
+
+
+def placed(rt):
+    c = rt.counters()
+    return {k.split(':', 1)[1]: v for k, v in c.items() if k.startswith('connectionsPlaced:')}
+
+
+def delta(after, before):
+    return {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
+
+
+def fw_new_connections(net):
+    """New connections each firewall accepted (its allow-rule counters count one SYN per connection)."""
+    out = {}
+    for fw in FIREWALLS:
+        c = net.fw_counters(fw)
+        out[fw] = sum(v['packets'] for k, v in c.items() if k.startswith(('in_', 'out_')))
+    return out
+
+
+def invalid_drops(net):
+    return {fw: net.fw_counters(fw).get('invalid', {}).get('packets', 0) for fw in FIREWALLS}
+
+
+def run_parallel(jobs):
+    results = [None] * len(jobs)
+
+    def one(i, fn):
+        results[i] = fn()
+    threads = [threading.Thread(target=one, args=(i, fn)) for i, fn in enumerate(jobs)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def test_both_sides_every_connection_crosses_one_firewall_both_ways(sandwich):
+    """Item 1: 300 public->private and 100 private->public connections all succeed; per firewall the
+    connections its conntrack accepted equal the controller's placements; no reply hit a wrong firewall."""
+    net, rt = sandwich.net, sandwich.runtime
+    net.reset_fw_counters()
+    before = placed(rt)
+    jobs = [lambda h=h, s=s: net.requests(h, 'http://%s/' % s, 100, concurrency=4)
+            for h, s in zip(PUBLIC, SERVERS.values())]
+    jobs += [lambda h=h: net.requests(h, 'http://10.0.1.11/', 50, concurrency=4) for h in PRIVATE]
+    results = run_parallel(jobs)
+    for r in results:
+        assert r.ok, r.output[-2000:]
+    assert sum(r.completed for r in results) == 400
+    d = delta(placed(rt), before)
+    accepted = fw_new_connections(net)
+    assert sum(d.get(fw, 0) for fw in FIREWALLS) == 400, d
+    assert {fw: d.get(fw, 0) for fw in FIREWALLS} == accepted, (d, accepted)
+    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
+    # Item 2, round robin: exact (one cursor for the class; 400 = 134 + 133 + 133)
+    counts = sorted(d.get(fw, 0) for fw in FIREWALLS)
+    assert counts[-1] - counts[0] <= 1, d
+
+
+def test_weighted_round_robin_follows_the_weights(sandwich):
+    """Item 2: weights 1:2:3 -> shares within +-10 % of 1/6, 2/6, 3/6."""
+    def change(f):
+        for fw, w in zip(f['sandwich']['firewalls'], (1, 2, 3)):
+            fw['weight'] = w
+        f['sandwich']['trafficClasses'][0]['policy'] = 'weighted-round-robin'
+    sandwich.reconfigure(change)
+    net, rt = sandwich.net, sandwich.runtime
+    before = placed(rt)
+    r = net.requests('c1', 'http://10.0.2.21/', 300, concurrency=4)
+    assert r.ok, r.output[-2000:]
+    d = delta(placed(rt), before)
+    for fw, w in zip(FIREWALLS, (1, 2, 3)):
+        want = 300 * w / 6
+        assert abs(d.get(fw, 0) - want) <= 0.1 * want, d
+
+
+def long_transfers(net, host, n, size='6M', rate='1M'):
+    return [net.long_transfer(host, 'http://10.0.2.21/', size, rate=rate) for _ in range(n)]
+
+
+def firewall_of_client_port(rt, port):
+    for c in rt.connections():
+        if c['client'].endswith(':%d' % port):
+            return c['firewall']
+    return None
+
+
+def test_least_connections_balances_long_lived_connections(sandwich):
+    """Item 2: with fw1 holding 4 long-lived connections, least-connections sends the next 4 elsewhere."""
+    net, rt = sandwich.net, sandwich.runtime
+    sandwich.reconfigure(lambda f: f['sandwich']['trafficClasses'][0].__setitem__('policy', 'least-connections'))
+    rt.post('/onos/fwlb/firewalls/fw2/drain')
+    rt.post('/onos/fwlb/firewalls/fw3/drain')
+    first = long_transfers(net, 'c1', 4, size='3M', rate='500k')
+    wait_for(lambda: rt.firewalls()['fw1']['connections'] >= 4, 10, what='4 connections on fw1')
+    rt.post('/onos/fwlb/firewalls/fw2/undrain')
+    rt.post('/onos/fwlb/firewalls/fw3/undrain')
+    before = placed(rt)
+    second = long_transfers(net, 'c2', 4, size='3M', rate='500k')
+    wait_for(lambda: sum(delta(placed(rt), before).values()) >= 4, 10, what='4 more placements')
+    d = delta(placed(rt), before)
+    assert d.get('fw1', 0) == 0, d
+    assert d.get('fw2', 0) == 2 and d.get('fw3', 0) == 2, d
+    for t in first + second:
+        assert t.wait().ok
+
+
+def test_least_packet_throughput_avoids_the_busy_firewall(sandwich):
+    """Item 2: one heavy flow; new connections go to the other firewalls."""
+    net, rt = sandwich.net, sandwich.runtime
+    sandwich.reconfigure(lambda f: f['sandwich']['trafficClasses'][0].__setitem__('policy', 'least-packets'))
+    heavy = net.long_transfer('c1', 'http://10.0.2.21/', '40M', rate='4M')
+    busy = wait_for(lambda: next((f for f, s in rt.firewalls().items() if s['packetRate'] > 200), None), 15,
+                    what='a firewall with a measured packet rate')
+    before = placed(rt)
+    r = net.requests('c2', 'http://10.0.2.22/', 30, concurrency=2)
+    assert r.ok, r.output[-2000:]
+    d = delta(placed(rt), before)
+    assert d.get(busy, 0) == 0, (busy, d)
+    heavy.wait()
+
+
+def test_firewall_failure_keeps_other_connections_and_new_ones_avoid_it(sandwich):
+    """Item 3: cut a firewall's links mid-run: transfers through the others complete, nothing on them is
+    reset, new connections succeed within 1 s and avoid the dead firewall."""
+    net, rt = sandwich.net, sandwich.runtime
+    transfers = long_transfers(net, 'c3', 3, size='4M', rate='1M')
+    wait_for(lambda: len(rt.connections()) >= 3, 10, what='3 pinned transfers')
+    by_fw = {c['firewall'] for c in rt.connections()}
+    assert by_fw == set(FIREWALLS), by_fw
+    victim = 'fw2'
+    net.reset_fw_counters()
+    net.cut_firewall(victim)
+    t0 = time.time()
+    code = 0
+    while time.time() - t0 < 5:
+        code, _ = net.curl('c1', 'http://10.0.2.22/', timeout=1)
+        if code == 200:
+            break
+    recovered = time.time() - t0
+    assert code == 200 and recovered <= 1.0, 'new connection after %.2fs (code %s)' % (recovered, code)
+    wait_for(lambda: rt.firewalls()[victim]['health'] == 'down', 5, what='victim marked down')
+    before = placed(rt)
+    r = net.requests('c2', 'http://10.0.2.23/', 30, concurrency=2)
+    assert r.ok, r.output[-2000:]
+    assert delta(placed(rt), before).get(victim, 0) == 0
+    results = [t.wait() for t in transfers]
+    assert sum(1 for x in results if x.ok) >= 2, results
+    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
+    net.restore_firewall(victim)
+    wait_for(lambda: rt.firewalls()[victim]['health'] == 'up', 10, what='victim healthy again')
+
+
+def test_drain_keeps_existing_connections_and_takes_no_new_ones(sandwich):
+    """Item 3: drain: existing connections stay until they end, new ones go elsewhere."""
+    net, rt = sandwich.net, sandwich.runtime
+    t = net.long_transfer('c1', 'http://10.0.2.21/', '3M', rate='1M')
+    conn = wait_for(lambda: rt.connections(), 10, what='the transfer pinned')[0]
+    fw = conn['firewall']
+    code, body = rt.post('/onos/fwlb/firewalls/%s/drain' % fw)
+    assert code == 200 and body['adminState'] == 'draining', body
+    before = placed(rt)
+    r = net.requests('c2', 'http://10.0.2.22/', 20)
+    assert r.ok
+    assert delta(placed(rt), before).get(fw, 0) == 0
+    assert t.wait().ok
+    rt.post('/onos/fwlb/firewalls/%s/undrain' % fw)
+
+
+def hping_ack(net, host, dst, port=80):
+    out = net.cmd(host, 'hping3 -c 1 -A -p %d -s 45678 -k %s 2>&1' % (port, dst))
+    return out
+
+
+def test_unknown_non_syn_segments_per_policy(sandwich):
+    """Item 4: an ACK of no connection: dropped silently; dropped with a RST the client sees; or
+    forwarded to a firewall, whose conntrack drops it."""
+    net, rt = sandwich.net, sandwich.runtime
+    out = hping_ack(net, 'c1', '10.0.2.21')
+    assert 'flags=R' not in out, out
+    sandwich.reconfigure(lambda f: f['sandwich']['trafficClasses'][0].__setitem__('unknownNonSyn', 'drop-rst'))
+    before = rt.counters().get('rstSent', 0)
+    out = hping_ack(net, 'c1', '10.0.2.21')
+    assert re.search(r'flags=R', out), out
+    assert rt.counters().get('rstSent', 0) == before + 1
+
+
+def test_flow_tables_return_to_base_rules_and_table_empties(sandwich):
+    """Item 5: after traffic stops and the timeouts pass: only base rules, no connection entries."""
+    net, rt = sandwich.net, sandwich.runtime
+    base = {sw: len(net.flows(sw, sync=False)) for sw in ('so', 'si')}
+    r = net.requests('c1', 'http://10.0.2.21/', 50, concurrency=5)
+    assert r.ok
+    wait_for(lambda: not pinned_flows(sandwich), 20, what='pinned flows gone')
+    wait_for(lambda: len(rt.connections()) == 0, 10, what='connection table empty')
+    assert {sw: len(net.flows(sw, sync=False)) for sw in ('so', 'si')} == base
+
+
+def test_static_hash_mode_needs_no_packet_in(sandwich):
+    """Item 6: static hash: proactive symmetric rules, zero TCP packet-ins for data traffic."""
+    net, rt = sandwich.net, sandwich.runtime
+
+    def change(f):
+        f['sandwich']['trafficClasses'] = [
+            {'id': 'web', 'protocol': 'tcp', 'ports': [80], 'mode': 'static-hash', 'policy': 'static-hash',
+             'unknownNonSyn': 'forward'},
+            {'id': 'default', 'protocol': 'tcp', 'ports': [], 'mode': 'pinned', 'policy': 'round-robin',
+             'unknownNonSyn': 'drop'}]
+        f['services'] = []
+        f['dispatchers'] = []
+    sandwich.reconfigure(change)
+    wait_for(lambda: any(41000 < fl['priority'] < 42000 for fl in net.flows('so', sync=False)), 10, what='hash rules')
+    before = rt.counters()
+    net.reset_fw_counters()
+    r = net.requests('c1', 'http://10.0.2.21/', 100, concurrency=4)
+    assert r.ok, r.output[-2000:]
+    r2 = net.requests('pc1', 'http://10.0.1.11/', 50, concurrency=4)
+    assert r2.ok, r2.output[-2000:]
+    after = rt.counters()
+    for k in ('synPunts', 'finRstPunts', 'unknownNonSynPunts'):
+        assert after.get(k, 0) == before.get(k, 0), (k, before, after)
+    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
+    used = [fw for fw, n in fw_new_connections(net).items() if n > 0]
+    assert len(used) >= 2, used
+
+
+def test_fig6_connections_spread_over_the_servers(sandwich):
+    """Item 8: the internal dispatcher spreads VIP connections over srv1-srv3 by its policy (round robin)."""
+    net, rt = sandwich.net, sandwich.runtime
+    net.reset_fw_counters()
+    r = net.requests('c2', 'http://%s/' % VIP, 150, concurrency=3)
+    assert r.ok, r.output[-2000:]
+    assert sorted(r.servers) == ['srv1', 'srv2', 'srv3'], r.servers
+    assert max(r.servers.values()) - min(r.servers.values()) <= 1, r.servers
+    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
+
+
+def test_runtime_restart_loses_no_established_connection(sandwich, workdir):
+    """Item 7: the runtime crashes mid-transfer and restarts: the transfer keeps flowing (rules stay on
+    the switches), the restarted runtime adopts the connection, new connections work."""
+    net, rt = sandwich.net, sandwich.runtime
+    t = net.long_transfer('c1', 'http://10.0.2.21/', '4M', rate='1M')
+    wait_for(lambda: rt.connections(), 10, what='the transfer pinned')
+    rt.kill()
+    time.sleep(1.5)
+    rt.start()
+    wait_for(lambda: base_rules_installed(sandwich), 30, what='switches reconnected')
+    wait_for(lambda: rt.connections(), 15, what='the transfer adopted')
+    assert rt.counters().get('connectionsAdopted', 0) >= 1
+    r = net.requests('c2', 'http://10.0.2.22/', 20)
+    assert r.ok, r.output[-2000:]
+    res = t.wait()
+    assert res.ok, res
