@@ -1,0 +1,15 @@
+package org.fwlb.dispatch.rest;
+
+import org.onlab.rest.AbstractWebApplication;
+
+import java.util.Set;
+
+/**
+ * The hierarchical dispatch app's REST application (/onos/cluster-dispatch).
+ */
+public class ClusterDispatchWebApplication extends AbstractWebApplication {
+    @Override
+    public Set<Class<?>> getClasses() {
+        return getClasses(DispatchTreeWebResource.class);
+    }
+}
