@@ -1,0 +1,2 @@
+/** Tools against a real Open vSwitch: FlowModBench (numbers) and OvsSmoke (checks). Not tests. */
+package org.fwlb.runtime.openflow.bench;

@@ -1,0 +1,2 @@
+/** DeviceService over OpenFlow switches. */
+package org.fwlb.runtime.openflow.device;

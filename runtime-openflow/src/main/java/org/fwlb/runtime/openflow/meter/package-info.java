@@ -1,0 +1,2 @@
+/** MeterService over METER_MOD. */
+package org.fwlb.runtime.openflow.meter;

@@ -1,0 +1,455 @@
+package org.fwlb.runtime.openflow.packet;
+
+import org.fwlb.runtime.openflow.OpenFlowOptions;
+import org.fwlb.runtime.openflow.Unsupported;
+import org.fwlb.runtime.openflow.channel.SwitchConnection;
+import org.fwlb.runtime.openflow.channel.Switches;
+import org.fwlb.runtime.openflow.translate.MatchTranslator;
+import org.fwlb.runtime.openflow.translate.Ports;
+import org.fwlb.runtime.openflow.translate.TreatmentTranslator;
+import org.onlab.packet.DeserializationException;
+import org.onlab.packet.Ethernet;
+import org.onosproject.core.ApplicationId;
+import org.onosproject.net.ConnectPoint;
+import org.onosproject.net.Device;
+import org.onosproject.net.DeviceId;
+import org.onosproject.net.PortNumber;
+import org.onosproject.net.device.DeviceEvent;
+import org.onosproject.net.device.DeviceListener;
+import org.onosproject.net.device.DeviceService;
+import org.onosproject.net.flow.DefaultFlowRule;
+import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.FlowRuleService;
+import org.onosproject.net.flow.TrafficSelector;
+import org.onosproject.net.flow.TrafficTreatment;
+import org.onosproject.net.packet.DefaultInboundPacket;
+import org.onosproject.net.packet.DefaultOutboundPacket;
+import org.onosproject.net.packet.DefaultPacketRequest;
+import org.onosproject.net.packet.InboundPacket;
+import org.onosproject.net.packet.OutboundPacket;
+import org.onosproject.net.packet.PacketContext;
+import org.onosproject.net.packet.PacketInFilter;
+import org.onosproject.net.packet.PacketPriority;
+import org.onosproject.net.packet.PacketProcessor;
+import org.onosproject.net.packet.PacketProcessorEntry;
+import org.onosproject.net.packet.PacketRequest;
+import org.onosproject.net.packet.PacketService;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link PacketService} with ONOS semantics: processors run in ascending priority value on one
+ * packet thread, every processor sees every packet (a processor that throws is logged and the next
+ * still runs; each checks {@link PacketContext#isHandled()} itself), {@code send()} emits a
+ * PACKET_OUT once, {@code requestPackets} keeps a punt rule (output CONTROLLER, clear deferred, app
+ * {@code org.onosproject.core}) on every current and future switch until the last requester cancels.
+ */
+public final class PacketManager implements PacketService {
+    private static final Logger log = LoggerFactory.getLogger(PacketManager.class);
+    private static final long DROP_LOG_INTERVAL_MS = 10_000;
+
+    private final Switches switches;
+    private final DeviceService deviceService;
+    private final FlowRuleService flowRules;
+    private final OpenFlowOptions options;
+    private final OFFactory factory = OFFactories.getFactory(OFVersion.OF_13);
+    private final List<ProcessorEntry> processors = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor packetThread;
+    private final Map<RequestKey, Set<ApplicationId>> requests = new LinkedHashMap<>();
+    private final Map<DeviceId, Set<FlowRule>> punts = new HashMap<>();
+    private final AtomicLong lastDropLog = new AtomicLong();
+    private final DeviceListener deviceListener = this::deviceEvent;
+
+    public PacketManager(Switches switches, DeviceService deviceService, FlowRuleService flowRules,
+                         OpenFlowOptions options) {
+        this.switches = switches;
+        this.deviceService = deviceService;
+        this.flowRules = flowRules;
+        this.options = options;
+        this.packetThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(options.packetQueueCapacity()), r -> {
+                    Thread t = new Thread(r, "fwlb-of-packet");
+                    t.setDaemon(true);
+                    return t;
+                });
+        deviceService.addListener(deviceListener);
+    }
+
+    /** Stops the packet thread (queued packets are dropped). */
+    public void shutdown() {
+        deviceService.removeListener(deviceListener);
+        packetThread.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- processors
+
+    @Override
+    public void addProcessor(PacketProcessor processor, int priority) {
+        Objects.requireNonNull(processor, "Processor cannot be null");
+        ProcessorEntry entry = new ProcessorEntry(processor, priority);
+        synchronized (processors) {
+            int i = 0;
+            while (i < processors.size() && priority >= processors.get(i).priority()) {
+                i++;
+            }
+            processors.add(i, entry);
+        }
+    }
+
+    @Override
+    public void removeProcessor(PacketProcessor processor) {
+        Objects.requireNonNull(processor, "Processor cannot be null");
+        synchronized (processors) {
+            for (ProcessorEntry e : processors) {
+                if (e.processor() == processor) {
+                    processors.remove(e);
+                    break;
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<PacketProcessorEntry> getProcessors() {
+        return List.copyOf(processors);
+    }
+
+    @Override
+    public void addFilter(PacketInFilter filter) {
+        throw Unsupported.method("PacketService.addFilter");
+    }
+
+    @Override
+    public void removeFilter(PacketInFilter filter) {
+        throw Unsupported.method("PacketService.removeFilter");
+    }
+
+    /** No filters can be added, so there are none. */
+    @Override
+    public List<PacketInFilter> getFilters() {
+        return List.of();
+    }
+
+    /** No filters can be added, so there is nothing to clear. */
+    @Override
+    public void clearFilters() {
+    }
+
+    // ---------------------------------------------------------------- packet-in
+
+    /**
+     * A PACKET_IN from a switch: parsed, wrapped in a context and queued for the processors.
+     *
+     * @param conn switch
+     * @param pi   message
+     */
+    public void packetIn(SwitchConnection conn, OFPacketIn pi) {
+        conn.counters().packetIn();
+        byte[] data = pi.getData();
+        OFPort in = pi.getMatch().get(MatchField.IN_PORT);
+        if (in == null) {
+            conn.counters().packetInDropped();
+            log.debug("{}: PACKET_IN without in_port dropped", conn.deviceId());
+            return;
+        }
+        Ethernet eth;
+        try {
+            eth = Ethernet.deserializer().deserialize(data, 0, data.length);
+        } catch (DeserializationException | RuntimeException e) {
+            conn.counters().packetInDropped();
+            log.debug("{}: PACKET_IN with an unparsable frame dropped: {}", conn.deviceId(), e.getMessage());
+            return;
+        }
+        DeviceId dev = conn.deviceId();
+        PortNumber inPort = Ports.onos(in);
+        InboundPacket inbound = new DefaultInboundPacket(new ConnectPoint(dev, inPort), eth, ByteBuffer.wrap(data),
+                Optional.of(pi.getCookie().getValue()));
+        OutboundPacket outbound = new DefaultOutboundPacket(dev, null, ByteBuffer.wrap(data));
+        OfPacketContext ctx = new OfPacketContext(System.currentTimeMillis(), inbound, outbound, this, in, data);
+        try {
+            packetThread.execute(() -> dispatch(ctx));
+        } catch (RejectedExecutionException e) {
+            conn.counters().packetInDropped();
+            long now = System.currentTimeMillis();
+            long last = lastDropLog.get();
+            if (now - last > DROP_LOG_INTERVAL_MS && lastDropLog.compareAndSet(last, now)) {
+                log.warn("packet processing queue full ({} packets): dropping packet-ins (see packetInsDropped counters)",
+                        options.packetQueueCapacity());
+            }
+        }
+    }
+
+    private void dispatch(PacketContext ctx) {
+        for (ProcessorEntry e : processors) {
+            long start = System.nanoTime();
+            try {
+                e.processor().process(ctx);
+            } catch (Exception ex) {
+                log.warn("Packet processor {} threw an exception", e.processor(), ex);
+            } finally {
+                e.addNanos(System.nanoTime() - start);
+            }
+        }
+    }
+
+    /**
+     * The PACKET_OUT of {@link PacketContext#send()}: the original packet, from its ingress port,
+     * with the context's treatment.
+     */
+    void send(DeviceId dev, OFPort inPort, TrafficTreatment treatment, byte[] data) {
+        List<OFAction> actions = TreatmentTranslator.toActions(factory, treatment.allInstructions());
+        packetOut(dev, inPort, actions, data);
+    }
+
+    // ---------------------------------------------------------------- packet-out
+
+    @Override
+    public void emit(OutboundPacket packet) {
+        Objects.requireNonNull(packet, "Packet cannot be null");
+        Objects.requireNonNull(packet.sendThrough(), "outbound packet without a device");
+        Objects.requireNonNull(packet.treatment(), "outbound packet without a treatment");
+        Objects.requireNonNull(packet.data(), "outbound packet without data");
+        List<OFAction> actions = TreatmentTranslator.toActions(factory, packet.treatment().allInstructions());
+        OFPort in = packet.inPort() == null ? OFPort.CONTROLLER : Ports.of(packet.inPort());
+        ByteBuffer buf = packet.data().duplicate();
+        byte[] data = new byte[buf.remaining()];
+        buf.get(data);
+        packetOut(packet.sendThrough(), in, actions, data);
+    }
+
+    private void packetOut(DeviceId dev, OFPort inPort, List<OFAction> actions, byte[] data) {
+        SwitchConnection conn = switches.get(dev);
+        if (conn == null) {
+            log.debug("not sending a packet through {}: it is not connected", dev);
+            return;
+        }
+        conn.send(factory.buildPacketOut()
+                .setXid(conn.nextXid())
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setInPort(inPort)
+                .setActions(actions)
+                .setData(data)
+                .build());
+    }
+
+    // ---------------------------------------------------------------- packet requests
+
+    /** A packet request without its requester. */
+    private static final class RequestKey {
+        final TrafficSelector selector;
+        final PacketPriority priority;
+        final Optional<DeviceId> deviceId;
+
+        RequestKey(TrafficSelector selector, PacketPriority priority, Optional<DeviceId> deviceId) {
+            this.selector = selector;
+            this.priority = priority;
+            this.deviceId = deviceId;
+        }
+
+        boolean appliesTo(DeviceId d) {
+            return deviceId.isEmpty() || deviceId.get().equals(d);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestKey && ((RequestKey) o).selector.equals(selector)
+                    && ((RequestKey) o).priority == priority && ((RequestKey) o).deviceId.equals(deviceId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(selector, priority, deviceId);
+        }
+    }
+
+    @Override
+    public void requestPackets(TrafficSelector selector, PacketPriority priority, ApplicationId appId) {
+        requestPackets(selector, priority, appId, Optional.empty());
+    }
+
+    @Override
+    public void requestPackets(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
+                               Optional<DeviceId> deviceId) {
+        RequestKey key = key(selector, priority, appId, deviceId);
+        MatchTranslator.toMatch(factory, selector); // refuse an inexpressible selector before anything changes
+        synchronized (requests) {
+            requests.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(appId);
+            syncPunts(targets(key));
+        }
+    }
+
+    @Override
+    public void cancelPackets(TrafficSelector selector, PacketPriority priority, ApplicationId appId) {
+        cancelPackets(selector, priority, appId, Optional.empty());
+    }
+
+    @Override
+    public void cancelPackets(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
+                              Optional<DeviceId> deviceId) {
+        RequestKey key = key(selector, priority, appId, deviceId);
+        synchronized (requests) {
+            Set<ApplicationId> apps = requests.get(key);
+            if (apps == null || !apps.remove(appId)) {
+                return;
+            }
+            if (apps.isEmpty()) {
+                requests.remove(key);
+            }
+            syncPunts(targets(key));
+        }
+    }
+
+    private static RequestKey key(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
+                                  Optional<DeviceId> deviceId) {
+        Objects.requireNonNull(selector, "Selector cannot be null");
+        Objects.requireNonNull(priority, "Priority cannot be null");
+        Objects.requireNonNull(appId, "Application ID cannot be null");
+        Objects.requireNonNull(deviceId, "Device ID cannot be null");
+        return new RequestKey(selector, priority, deviceId);
+    }
+
+    @Override
+    public List<PacketRequest> getRequests() {
+        List<PacketRequest> out = new ArrayList<>();
+        synchronized (requests) {
+            requests.forEach((k, apps) -> apps.forEach(a ->
+                    out.add(new DefaultPacketRequest(k.selector, k.priority, a, options.nodeId(), k.deviceId))));
+        }
+        out.sort(Comparator.comparingInt((PacketRequest r) -> r.priority().priorityValue()).reversed());
+        return out;
+    }
+
+    private Set<DeviceId> targets(RequestKey key) {
+        Set<DeviceId> out = new HashSet<>();
+        if (key.deviceId.isPresent()) {
+            out.add(key.deviceId.get());
+        } else {
+            for (Device d : deviceService.getDevices()) {
+                out.add(d.id());
+            }
+            out.addAll(punts.keySet());
+        }
+        return out;
+    }
+
+    /** Installs/removes punt rules so each device has exactly one per applicable request key. */
+    private void syncPunts(Set<DeviceId> devices) {
+        for (DeviceId d : devices) {
+            Set<FlowRule> want = new HashSet<>();
+            requests.keySet().stream().filter(k -> k.appliesTo(d)).forEach(k -> want.add(puntRule(d, k)));
+            Set<FlowRule> have = punts.getOrDefault(d, Set.of());
+            List<FlowRule> add = new ArrayList<>();
+            List<FlowRule> remove = new ArrayList<>();
+            want.stream().filter(r -> !have.contains(r)).forEach(add::add);
+            have.stream().filter(r -> !want.contains(r)).forEach(remove::add);
+            if (!remove.isEmpty()) {
+                flowRules.removeFlowRules(remove.toArray(new FlowRule[0]));
+            }
+            if (!add.isEmpty()) {
+                flowRules.applyFlowRules(add.toArray(new FlowRule[0]));
+            }
+            if (want.isEmpty()) {
+                punts.remove(d);
+            } else {
+                punts.put(d, want);
+            }
+        }
+    }
+
+    private FlowRule puntRule(DeviceId d, RequestKey k) {
+        return DefaultFlowRule.builder()
+                .forDevice(d)
+                .withSelector(k.selector)
+                .withTreatment(DefaultTrafficTreatment.builder().punt().wipeDeferred().build())
+                .withPriority(k.priority.priorityValue())
+                .fromApp(options.coreAppId())
+                .makePermanent()
+                .forTable(0)
+                .build();
+    }
+
+    private void deviceEvent(DeviceEvent event) {
+        if (event.type() != DeviceEvent.Type.DEVICE_ADDED && event.type() != DeviceEvent.Type.DEVICE_AVAILABILITY_CHANGED) {
+            return;
+        }
+        DeviceId d = event.subject().id();
+        if (!deviceService.isAvailable(d)) {
+            return;
+        }
+        synchronized (requests) {
+            syncPunts(Set.of(d));
+        }
+    }
+
+    /** Priority-ordered processor with its invocation statistics. */
+    private static final class ProcessorEntry implements PacketProcessorEntry {
+        private final PacketProcessor processor;
+        private final int priority;
+        private final AtomicLong invocations = new AtomicLong();
+        private final AtomicLong nanos = new AtomicLong();
+
+        ProcessorEntry(PacketProcessor processor, int priority) {
+            this.processor = processor;
+            this.priority = priority;
+        }
+
+        @Override
+        public PacketProcessor processor() {
+            return processor;
+        }
+
+        @Override
+        public int priority() {
+            return priority;
+        }
+
+        @Override
+        public long invocations() {
+            return invocations.get();
+        }
+
+        @Override
+        public long totalNanos() {
+            return nanos.get();
+        }
+
+        @Override
+        public long averageNanos() {
+            long n = invocations.get();
+            return n == 0 ? 0 : nanos.get() / n;
+        }
+
+        void addNanos(long n) {
+            nanos.addAndGet(n);
+            invocations.incrementAndGet();
+        }
+    }
+}
