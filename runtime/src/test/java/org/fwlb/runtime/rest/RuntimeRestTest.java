@@ -1,0 +1,217 @@
+package org.fwlb.runtime.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fwlb.runtime.FwlbRuntime;
+import org.fwlb.runtime.cfg.sample.Tunable;
+import org.fwlb.runtime.cli.CliClient;
+import org.fwlb.runtime.rest.sample.NetcfgUser;
+import org.fwlb.runtime.scr.BundleInfo;
+import org.fwlb.runtime.testutil.FakeNetworkServices;
+import org.fwlb.runtime.testutil.TestBundles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A runtime with REST on an ephemeral port, hosting sample app bundles (components, netcfg, web). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RuntimeRestTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final String SAMPLE = "/onos/v1/network/configuration/apps/org.fwlb.test/sample";
+    private static final String TUNABLE = Tunable.class.getName();
+
+    @TempDir
+    static Path dir;
+
+    private FwlbRuntime runtime;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String base;
+
+    @BeforeAll
+    void start() throws Exception {
+        String ns = "http://www.osgi.org/xmlns/scr/v1.3.0";
+        BundleInfo app = TestBundles.bundle("rest-sample").header("Service-Component", "OSGI-INF/*.xml")
+                .resource("OSGI-INF/netcfg-user.xml", """
+                    <scr:component xmlns:scr="%s" name="sample.NetcfgUser" immediate="true">
+                      <reference name="cfgRegistry" interface="org.onosproject.net.config.NetworkConfigRegistry" field="cfgRegistry"/>
+                      <reference name="coreService" interface="org.onosproject.core.CoreService" field="coreService"/>
+                      <implementation class="org.fwlb.runtime.rest.sample.NetcfgUser"/>
+                    </scr:component>""".formatted(ns))
+                .resource("OSGI-INF/tunable.xml", """
+                    <scr:component xmlns:scr="%s" name="%s" immediate="true" modified="modified">
+                      <property name="maxConnections" type="Integer" value="100"/>
+                      <property name="mode" value="pinned"/>
+                      <reference name="cfgService" interface="org.onosproject.cfg.ComponentConfigService" field="cfgService"/>
+                      <implementation class="%s"/>
+                    </scr:component>""".formatted(ns, TUNABLE, TUNABLE))
+                .build(dir);
+        BundleInfo web = TestBundles.bundle("web-sample").header("Web-ContextPath", "/onos/sample")
+                .resource("WEB-INF/web.xml", """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <web-app xmlns="http://java.sun.com/xml/ns/javaee" version="2.5">
+                      <display-name>Sample REST API</display-name>
+                      <security-constraint><web-resource-collection><web-resource-name>Secured</web-resource-name>
+                        <url-pattern>/*</url-pattern></web-resource-collection></security-constraint>
+                      <servlet>
+                        <servlet-name>JAX-RS Service</servlet-name>
+                        <servlet-class>org.glassfish.jersey.servlet.ServletContainer</servlet-class>
+                        <init-param>
+                          <param-name>javax.ws.rs.Application</param-name>
+                          <param-value>org.fwlb.runtime.rest.sample.SampleWebApplication</param-value>
+                        </init-param>
+                        <load-on-startup>1</load-on-startup>
+                      </servlet>
+                      <servlet-mapping><servlet-name>JAX-RS Service</servlet-name><url-pattern>/*</url-pattern></servlet-mapping>
+                    </web-app>""")
+                .build(dir);
+        runtime = FwlbRuntime.builder().name("rest-test").bundles(List.of(app, web))
+                .networkServices(new FakeNetworkServices()).rest("127.0.0.1", 0).build();
+        runtime.start();
+        base = "http://127.0.0.1:" + runtime.restPort();
+    }
+
+    @AfterAll
+    void stop() {
+        runtime.close();
+    }
+
+    @BeforeEach
+    void resetConfig() throws Exception {
+        assertEquals(200, send("DELETE", "/onos/v1/network/configuration", null).statusCode());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private NetcfgUser user() {
+        return (NetcfgUser) runtime.components().instance("sample.NetcfgUser").orElseThrow();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return M.readTree(r.body());
+    }
+
+    @Test
+    void readyLineNamesSouthboundRestAndComponents() {
+        String ready = runtime.readyLine();
+        assertTrue(ready.startsWith("fwlb runtime ready: fake southbound, rest :" + runtime.restPort()), ready);
+        assertTrue(ready.contains("2 components active") && !ready.contains("NOT active"), ready);
+    }
+
+    @Test
+    void postsAndReadsNetworkConfiguration() throws Exception {
+        HttpResponse<String> post = send("POST", "/onos/v1/network/configuration",
+                "{\"apps\": {\"org.fwlb.test\": {\"sample\": {\"port\": 8080}}}}");
+        assertEquals(200, post.statusCode(), post.body());
+        assertEquals("apps/org.fwlb.test/sample", json(post).path("applied").get(0).asText());
+        assertEquals(8080, user().port());
+        HttpResponse<String> all = send("GET", "/onos/v1/network/configuration", null);
+        assertEquals(8080, json(all).path("apps").path("org.fwlb.test").path("sample").path("port").asInt());
+        assertEquals("{\"port\":8080}", send("GET", SAMPLE, null).body());
+
+        assertEquals(200, send("POST", SAMPLE, "{\"port\": 9090}").statusCode());
+        assertEquals(9090, user().port());
+        assertEquals(204, send("DELETE", SAMPLE, null).statusCode());
+        assertEquals(-1, user().port());
+        assertEquals(404, send("GET", SAMPLE, null).statusCode());
+        assertEquals(404, send("GET", "/onos/v1/network/configuration/nonsense", null).statusCode());
+    }
+
+    @Test
+    void badJsonAndInvalidConfigsAre400AndChangeNothing() throws Exception {
+        send("POST", SAMPLE, "{\"port\": 8080}");
+
+        HttpResponse<String> badJson = send("POST", "/onos/v1/network/configuration", "{\"apps\": {");
+        assertEquals(400, badJson.statusCode());
+        assertEquals(400, json(badJson).path("code").asInt());
+        assertTrue(json(badJson).path("message").asText().startsWith("invalid JSON"), badJson.body());
+
+        HttpResponse<String> invalid = send("POST", SAMPLE, "{\"port\": 0}");
+        assertEquals(400, invalid.statusCode());
+        assertTrue(json(invalid).path("message").asText().contains("port: 0 is not a port number"), invalid.body());
+
+        HttpResponse<String> mixed = send("POST", "/onos/v1/network/configuration",
+                "{\"apps\": {\"org.fwlb.test\": {\"sample\": {\"port\": 70000}}},"
+                + " \"devices\": {\"of:0000000000000001\": {\"basic\": {}}}}");
+        assertEquals(400, mixed.statusCode());
+        assertTrue(json(mixed).path("message").asText().contains("apps/org.fwlb.test/sample: port: 70000"),
+                   mixed.body());
+
+        assertEquals(8080, user().port(), "nothing changed");
+        assertTrue(runtime.netcfg().queuedConfigs().isEmpty(), "the valid part was not queued either");
+    }
+
+    @Test
+    void componentConfigurationThroughRest() throws Exception {
+        Tunable t = (Tunable) runtime.components().instance(TUNABLE).orElseThrow();
+        int before = t.modifiedCount;
+        HttpResponse<String> get = send("GET", "/onos/v1/configuration/" + TUNABLE, null);
+        assertEquals("100", json(get).path(TUNABLE).path("maxConnections").asText());
+
+        HttpResponse<String> bad = send("POST", "/onos/v1/configuration/" + TUNABLE,
+                                        "{\"mode\": \"static-hash\", \"maxConnections\": \"many\"}");
+        assertEquals(400, bad.statusCode());
+        assertTrue(json(bad).path("message").asText().contains("'many'"), bad.body());
+        assertEquals(before, t.modifiedCount);
+        assertEquals("pinned", runtime.componentConfig().getProperty(TUNABLE, "mode").value(), "nothing set");
+
+        assertEquals(204, send("POST", "/onos/v1/configuration/" + TUNABLE, "{\"maxConnections\": 300}").statusCode());
+        assertEquals(before + 1, t.modifiedCount);
+        assertEquals("300", t.props.get("maxConnections"));
+        assertEquals(204, send("DELETE", "/onos/v1/configuration/" + TUNABLE, "{\"maxConnections\": 0}").statusCode());
+        assertEquals("100", t.props.get("maxConnections"));
+        assertEquals(404, send("GET", "/onos/v1/configuration/no.Such", null).statusCode());
+    }
+
+    @Test
+    void servesAppWebContextsWithRuntimeServices() throws Exception {
+        HttpResponse<String> get = send("GET", "/onos/sample/sample", null);
+        assertEquals(200, get.statusCode(), get.body());
+        assertEquals(1, json(get).path("coreAppId").asInt());
+        HttpResponse<String> post = send("POST", "/onos/sample/sample/echo", "{\"a\": 1}");
+        assertEquals(200, post.statusCode(), "AuthorizationFilter admits writes: " + post.body());
+        assertEquals(1, json(post).path("a").asInt());
+        assertEquals("web-sample", runtime.rest().webContexts().get("/onos/sample"));
+    }
+
+    @Test
+    void cliOverHttpAndTheClient() throws Exception {
+        HttpResponse<String> r = send("POST", "/fwlb-runtime/cli", "{\"args\": [\"runtime:components\"]}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(0, json(r).path("exitCode").asInt(), r.body());
+        assertTrue(json(r).path("stdout").asText().contains("ACTIVE       sample.NetcfgUser"), r.body());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = CliClient.run(List.of("--rest", "127.0.0.1:" + runtime.restPort(), "runtime:components", "--bogus"),
+                                 new PrintStream(out, true), new PrintStream(err, true));
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("undefined option --bogus"));
+
+        out.reset();
+        code = CliClient.run(List.of("--rest", "127.0.0.1:" + runtime.restPort(), "runtime:status"),
+                             new PrintStream(out, true), new PrintStream(err, true));
+        assertEquals(0, code);
+        assertEquals("fake southbound", M.readTree(out.toString(StandardCharsets.UTF_8)).path("southbound").asText());
+    }
+}

@@ -1,0 +1,5 @@
+package org.fwlb.runtime.scr.bnd;
+
+/** Optional extras. */
+public interface BndExtra {
+}

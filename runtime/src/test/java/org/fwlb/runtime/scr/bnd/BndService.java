@@ -1,0 +1,6 @@
+package org.fwlb.runtime.scr.bnd;
+
+/** Service of the bnd-processed sample. */
+public interface BndService {
+    int size();
+}

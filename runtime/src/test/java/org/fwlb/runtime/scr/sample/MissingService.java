@@ -1,0 +1,5 @@
+package org.fwlb.runtime.scr.sample;
+
+/** Nobody provides it. */
+public interface MissingService {
+}
