@@ -55,7 +55,7 @@ def main():
     results = {}
     try:
         net.start()
-        fwlbtest.wait_for(lambda: all(any(20000 < x['priority'] < 21000 for x in net.flows(s, sync=False))
+        fwlbtest.wait_for(lambda: all(any(35000 < x["priority"] < 36000 for x in net.flows(s, sync=False))
                                       for s in ('so', 'si')), 30, what='base rules')
         net.requests('c1', URL, 20)                      # warm ARP caches and the JIT
 

@@ -25,6 +25,7 @@ class Runtime:
     """One fwlb runtime process."""
 
     def __init__(self, netcfg, workdir, of_port=OF_PORT, rest_port=REST_PORT, extra=()):
+        extra = list(extra) + (['--log-level', os.environ['FWLB_TEST_LOG_LEVEL']] if os.environ.get('FWLB_TEST_LOG_LEVEL') else [])
         self.netcfg = netcfg
         self.workdir = workdir
         self.of_port = of_port
@@ -116,7 +117,7 @@ class Runtime:
         return body
 
     def cli(self, *args):
-        p = subprocess.run([FWLB, '--rest-port', str(self.rest_port)] + list(args), capture_output=True,
+        p = subprocess.run([FWLB, '--rest', '127.0.0.1:%d' % self.rest_port] + list(args), capture_output=True,
                            text=True, timeout=60)
         return p.returncode, p.stdout + p.stderr
 

@@ -42,7 +42,12 @@ import static org.slf4j.LoggerFactory.getLogger;
 final class ConnectionLifecycle {
 
     private final Logger log = getLogger(getClass());
+    /** Tolerance between the controller's clock and the rule's reported age. */
+    private static final long CLOCK_SLACK_MS = 2000;
+
     private final SandwichContext ctx;
+    /** Which side sent the first FIN, per half-closed connection (local: only this instance sees it). */
+    private final Map<ConnectionKey, Boolean> finFrom = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConnectionLifecycle(SandwichContext ctx) {
         this.ctx = ctx;
@@ -69,7 +74,16 @@ final class ConnectionLifecycle {
         if (tr != null) {
             ctx.packets.emit(new DefaultOutboundPacket(device, tr, ByteBuffer.wrap(frame)));
         }
-        if (e.state() != TcpState.CLOSING) {
+        // closing starts on a RST, or once both sides sent a FIN: a half-closed connection may still
+        // carry data the other way, with pauses longer than the closing timeout
+        boolean fromClient = seen.srcIp() == e.flow().srcIp() && seen.srcPort() == e.flow().srcPort();
+        boolean closing = p.isRst();
+        if (!closing) {
+            Boolean first = finFrom.putIfAbsent(e.key(), fromClient);
+            closing = first != null && first != fromClient;
+        }
+        if (closing && e.state() != TcpState.CLOSING) {
+            finFrom.remove(e.key());
             ctx.connections.markClosing(e.key());
             ctx.flowRules.applyFlowRules(ctx.rulesOf(t, e, t.timeouts().closingSeconds()).toArray(new FlowRule[0]));
         }
@@ -81,6 +95,9 @@ final class ConnectionLifecycle {
         ConnectionEntry e = ctx.connections.get(seen.canonical());
         if (e == null && t.serverByIp(Ip4.toAddress(seen.srcIp())) != null) {
             for (org.fwlb.model.VirtualService v : SandwichRules.fig6Services(t)) {
+                if (v.port() != seen.srcPort()) {
+                    continue;
+                }
                 e = ctx.connections.get(FlowKey.of(seen.protocol(), Ip4.toInt(v.vip().getIp4Address()),
                                                    seen.srcPort(), seen.dstIp(), seen.dstPort()).canonical());
                 if (e != null) {
@@ -114,7 +131,15 @@ final class ConnectionLifecycle {
         if (rule.reason() == FlowEntry.FlowRemoveReason.DELETE) {
             return;
         }
-        SandwichRules.connectionKeyOf(rule).ifPresent(k -> end(t, k));
+        SandwichRules.connectionKeyOf(rule).ifPresent(k -> {
+            ConnectionEntry e = ctx.connections.get(k);
+            // a rule installed before the entry was created belonged to an earlier connection on this 5-tuple
+            long ruleInstalled = System.currentTimeMillis() - rule.life() * 1000L;
+            if (e != null && e.createdMillis() <= ruleInstalled + CLOCK_SLACK_MS) {
+                log.debug("{} ends: rule on {} removed ({})", k, rule.deviceId(), rule.reason());
+                end(t, k);
+            }
+        });
     }
 
     /**
@@ -124,6 +149,7 @@ final class ConnectionLifecycle {
      * @param key connection
      */
     void end(FwlbTopology t, ConnectionKey key) {
+        finFrom.remove(key);
         ConnectionEntry e = ctx.connections.remove(key);
         if (e != null) {
             removeRules(t, e);
@@ -202,11 +228,13 @@ final class ConnectionLifecycle {
     private Optional<ConnectionEntry> rebuild(FwlbTopology t, List<FlowEntry> rules, long now) {
         Firewall fw = null;
         FlowKey original = null;
+        long oldest = 0;
         String server = null;
         String dispatcher = null;
         for (FlowEntry r : rules) {
             Role role = SandwichContext.roleOf(t, r.deviceId());
             FlowKey k = selectorKey(r);
+            oldest = Math.max(oldest, r.life());
             if (role == null || k == null) {
                 continue;
             }
@@ -235,7 +263,8 @@ final class ConnectionLifecycle {
         if (server != null && dispatcher != null) {
             path = path.withNextDispatcher(dispatcher).withServer(server);
         }
-        return Optional.of(ConnectionEntry.of(original, path, TcpState.ESTABLISHED, now, now,
+        long created = now - oldest * 1000L;
+        return Optional.of(ConnectionEntry.of(original, path, TcpState.ESTABLISHED, created, now,
                                               SandwichContext.APP_NAME, 0, 0));
     }
 

@@ -11,6 +11,7 @@ import org.fwlb.model.FlowKey;
 import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.Protocol;
 import org.fwlb.model.Server;
+import org.fwlb.model.TcpState;
 import org.fwlb.model.TrafficClass;
 import org.fwlb.model.VirtualService;
 import org.fwlb.packet.PacketSummary;
@@ -80,9 +81,14 @@ final class ConnectionPlacer {
         }
         FlowKey flow = p.flowKey();
         ConnectionEntry existing = ctx.connections.get(flow.canonical());
-        if (existing != null) {
+        if (existing != null && existing.state() != TcpState.CLOSING) {
             resend(t, existing, device, origin, frame);
             return;
+        }
+        if (existing != null) {
+            // a new connection on the 5-tuple of one that is closing: the old pin ends here (the new rules
+            // have the same ids and overwrite the old ones on the switches)
+            ctx.connections.remove(existing.key());
         }
         long hash = FlowHash.ofAddress(origin == Role.EXTERNAL ? p.ipSrc() : p.ipDst());
         Selection fwChoice = select("class:" + tc.id(), tc.policy(), firewalls.members(t), hash);
@@ -128,6 +134,13 @@ final class ConnectionPlacer {
         ctx.flowRules.apply(ops.build(new FlowRuleOperationsContext() {
             @Override
             public void onSuccess(FlowRuleOperations o) {
+                ConnectionEntry now = ctx.connections.get(entry.key());
+                if (now == null || !now.path().equals(entry.path()) || !ctx.active()) {
+                    // cleared while the rules were being installed (firewall down, deactivation)
+                    ctx.flowRules.removeFlowRules(rules.toArray(new FlowRule[0]));
+                    return;
+                }
+                ctx.connections.markEstablished(entry.key());
                 ctx.counters.inc(SandwichCounters.PLACED);
                 ctx.counters.inc(SandwichCounters.PLACED + ":" + fw.id());
                 entry.path().serverId().ifPresent(s -> ctx.counters.inc(SandwichCounters.PLACED + ":" + s));
@@ -144,9 +157,15 @@ final class ConnectionPlacer {
         }));
     }
 
-    /** A retransmitted SYN of a connection already pinned follows the pinned path. */
+    /**
+     * A retransmitted SYN of a connection already pinned follows the pinned path, once its rules are
+     * confirmed (before that the SYN-ACK could outrun its rule; the client retransmits again).
+     */
     private void resend(FwlbTopology t, ConnectionEntry e, DeviceId device, Role origin, byte[] frame) {
         ctx.counters.inc(SandwichCounters.SYN_RETRANSMITS);
+        if (e.state() == TcpState.SYN_SEEN) {
+            return;
+        }
         Firewall fw = e.path().firewallId().map(t::firewall).orElse(null);
         if (fw != null) {
             emit(device, t, fw, origin, frame);

@@ -61,10 +61,12 @@ final class FirewallProber {
         for (Firewall fw : t.firewalls()) {
             for (Role role : Role.values()) {
                 FirewallDispatcher d = SandwichRules.side(t, role);
+                boolean outside = role == Role.EXTERNAL;
                 if (!isMaster.test(d.deviceId())) {
+                    // not ours, or the switch is away: no verdict; start afresh when it is back
+                    tracks.remove(probeId(fw, outside));
                     continue;
                 }
-                boolean outside = role == Role.EXTERNAL;
                 Track tr = tracks.computeIfAbsent(probeId(fw, outside), k -> new Track());
                 tr.judge(ps);
                 report(probeId(fw, outside), tr);
@@ -120,10 +122,14 @@ final class FirewallProber {
         }
         String id = probeId(fw, role == Role.EXTERNAL);
         Track tr = tracks.computeIfAbsent(id, k -> new Track());
-        tr.portDown = !up;
+        synchronized (tr) {
+            tr.portDown = !up;
+            if (!up) {
+                tr.healthy = false;
+                tr.successes = 0;
+            }
+        }
         if (!up) {
-            tr.healthy = false;
-            tr.successes = 0;
             report(id, tr);
         }
     }
@@ -131,6 +137,20 @@ final class FirewallProber {
     /** Forgets every track (topology replaced). */
     void reset() {
         tracks.clear();
+    }
+
+    /**
+     * Probing is off: forget what was seen and report every interface healthy, so no firewall stays down
+     * on a stale verdict.
+     *
+     * @param t topology
+     */
+    void forgetAll(FwlbTopology t) {
+        tracks.clear();
+        for (Firewall fw : t.firewalls()) {
+            states.reportHealth(probeId(fw, true), HealthState.UP);
+            states.reportHealth(probeId(fw, false), HealthState.UP);
+        }
     }
 
     private void report(String id, Track tr) {
@@ -146,7 +166,7 @@ final class FirewallProber {
         int misses;
         int successes;
 
-        void judge(ProbeSettings ps) {
+        synchronized void judge(ProbeSettings ps) {
             if (!sent) {
                 sent = true;
                 return;

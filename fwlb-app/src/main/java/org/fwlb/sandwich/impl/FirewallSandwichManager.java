@@ -147,7 +147,9 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     private final MastershipListener mastershipListener = new InternalMastershipListener();
     /** Base rules installed per device, by flow id. */
     private final Map<DeviceId, Map<FlowId, FlowRule>> baseRules = new HashMap<>();
-    private final Map<DeviceId, MeterId> meters = new HashMap<>();
+    private final Map<DeviceId, MeterId> meters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The (rate, burst) each device's meter was built with. */
+    private final Map<DeviceId, List<Integer>> meterSettings = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ApplicationId appId;
     private SandwichContext ctx;
@@ -175,7 +177,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         placer = new ConnectionPlacer(ctx, firewalls, this::serverMembers);
         lifecycle = new ConnectionLifecycle(ctx);
         Predicate<DeviceId> master = mastershipService::isLocalMaster;
-        prober = new FirewallProber(ctx, memberStateService, master);
+        prober = new FirewallProber(ctx, memberStateService,
+                                    d -> deviceService.isAvailable(d) && mastershipService.isLocalMaster(d));
         GatewayArp arp = new GatewayArp(ctx, (role, ip) -> prober.onReply(topologyService.topology(), role, ip));
         processor = new SandwichPacketProcessor(ctx, master, arp, placer, lifecycle);
         events = Executors.newSingleThreadExecutor(groupedThreads("fwlb/sandwich", "events", log));
@@ -194,18 +197,26 @@ public class FirewallSandwichManager implements FirewallSandwichService {
 
     @Deactivate
     protected void deactivate() {
+        // stop the inputs first, then let queued work finish, then undo everything
+        packetService.removeProcessor(processor);
+        ctx.deactivate();
         topologyService.removeListener(topologyListener);
         memberStateService.removeListener(memberListener);
         deviceService.removeListener(deviceListener);
         mastershipService.removeListener(mastershipListener);
         flowRuleService.removeListener(flowListener);
-        packetService.removeProcessor(processor);
         cfgService.unregisterProperties(getClass(), false);
         timers.shutdownNow();
-        events.shutdownNow();
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         lifecycle.clearAll(applied);
         flowRuleService.removeFlowRulesById(appId);
-        meters.forEach((dev, id) -> withdrawMeter(dev, id));
+        meters.forEach(this::withdrawMeter);
+        meters.clear();
         log.info("Stopped");
     }
 
@@ -267,6 +278,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             FwlbTopology t = applied;
             if (probeEnabled && t.hasSandwich()) {
                 prober.tick(t);
+            } else if (t.hasSandwich()) {
+                prober.forgetAll(t);
             }
         } catch (RuntimeException e) {
             log.warn("probe round failed", e);
@@ -368,6 +381,15 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             return Optional.empty();
         }
         MeterId id = meters.get(dev);
+        List<Integer> wanted = java.util.Arrays.asList(puntRatePps, puntBurst);
+        if (id != null && !wanted.equals(meterSettings.get(dev))) {
+            // new settings: a new meter; the base rules that use it are re-applied by the caller's diff,
+            // then the old one goes
+            MeterId old = id;
+            id = null;
+            meters.remove(dev);
+            timers.schedule(() -> withdrawMeter(dev, old), 2, TimeUnit.SECONDS);
+        }
         if (id == null) {
             try {
                 Band band = DefaultBand.builder().ofType(Band.Type.DROP).withRate(puntRatePps)
@@ -377,6 +399,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
                 Meter m = meterService.submit(req);
                 id = m.id();
                 meters.put(dev, id);
+                meterSettings.put(dev, wanted);
             } catch (RuntimeException e) {
                 log.warn("no punt meter on {} ({}); punts are not rate-limited", dev, e.getMessage());
                 return Optional.empty();
@@ -402,9 +425,11 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         List<FlowEntry> found = new ArrayList<>();
         for (Role r : Role.values()) {
             DeviceId dev = SandwichRules.side(t, r).deviceId();
-            if (deviceService.isAvailable(dev) && mastershipService.isLocalMaster(dev)) {
-                flowRuleService.getFlowEntries(dev).forEach(found::add);
+            if (!deviceService.isAvailable(dev) || !mastershipService.isLocalMaster(dev)) {
+                log.debug("adoption waits for {} ({})", dev, r);
+                return;     // a connection's rules span both dispatchers: wait until both are here
             }
+            flowRuleService.getFlowEntries(dev).forEach(found::add);
         }
         List<FlowEntry> ours = new ArrayList<>();
         for (FlowEntry fe : found) {
@@ -413,7 +438,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             }
         }
         if (!ours.isEmpty()) {
-            lifecycle.adopt(t, ours);
+            int n = lifecycle.adopt(t, ours);
+            log.info("{} pinned rule(s) found on the dispatchers, {} connection(s) adopted", ours.size(), n);
         }
     }
 
@@ -502,6 +528,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         AdminState admin = memberStateService.adminState(fw.id(), fw.adminState());
         boolean down = admin == AdminState.DOWN || firewalls.health(fw) == HealthState.DOWN;
         if (down) {
+            log.info("firewall {} is down (admin {}, health {}): its connections are cleared", fw.id(), admin,
+                     firewalls.health(fw));
             lifecycle.clearMember(t, fw.id());
         }
         reinstallAll(t);
@@ -510,10 +538,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     private class InternalDeviceListener implements DeviceListener {
         @Override
         public void event(DeviceEvent event) {
-            FwlbTopology t = applied;
             DeviceId dev = event.subject().id();
-            Role role = SandwichContext.roleOf(t, dev);
-            if (role == null) {
+            if (SandwichContext.roleOf(applied, dev) == null) {
                 return;
             }
             switch (event.type()) {
@@ -521,10 +547,13 @@ public class FirewallSandwichManager implements FirewallSandwichService {
                 case DEVICE_AVAILABILITY_CHANGED:
                     if (deviceService.isAvailable(dev)) {
                         events.execute(() -> {
-                            baseRules.remove(dev);
-                            meters.remove(dev);
-                            installBase(t, role, dev);
-                            adopt(t);
+                            FwlbTopology t = applied;
+                            Role role = SandwichContext.roleOf(t, dev);
+                            if (role != null) {
+                                baseRules.remove(dev);      // a reconnected switch: re-send them all
+                                installBase(t, role, dev);
+                                adopt(t);
+                            }
                         });
                     }
                     break;
@@ -532,7 +561,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
                 case PORT_REMOVED:
                     if (event.port() != null) {
                         boolean up = event.type() == DeviceEvent.Type.PORT_UPDATED && event.port().isEnabled();
-                        events.execute(() -> prober.onPortStatus(t, dev, event.port().number(), up));
+                        events.execute(() -> prober.onPortStatus(applied, dev, event.port().number(), up));
                     }
                     break;
                 default:
@@ -545,13 +574,16 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     private class InternalMastershipListener implements MastershipListener {
         @Override
         public void event(MastershipEvent event) {
-            FwlbTopology t = applied;
             DeviceId dev = event.subject();
-            Role role = SandwichContext.roleOf(t, dev);
-            if (role == null || event.type() != MastershipEvent.Type.MASTER_CHANGED) {
+            if (event.type() != MastershipEvent.Type.MASTER_CHANGED) {
                 return;
             }
             events.execute(() -> {
+                FwlbTopology t = applied;
+                Role role = SandwichContext.roleOf(t, dev);
+                if (role == null) {
+                    return;
+                }
                 if (mastershipService.isLocalMaster(dev)) {
                     installBase(t, role, dev);
                     adopt(t);

@@ -31,6 +31,7 @@ final class SandwichContext {
     final PacketService packets;
     final SandwichRules rules;
     final SandwichCounters counters;
+    private volatile boolean active = true;
 
     SandwichContext(ApplicationId appId, Supplier<FwlbTopology> topology, ConnectionStore connections,
                     FlowRuleService flowRules, PacketService packets, SandwichCounters counters) {
@@ -41,6 +42,20 @@ final class SandwichContext {
         this.packets = packets;
         this.rules = new SandwichRules(appId);
         this.counters = counters;
+    }
+
+    /**
+     * Tells whether the sandwich is still active (false once deactivation began).
+     *
+     * @return true while active
+     */
+    boolean active() {
+        return active;
+    }
+
+    /** Marks the sandwich deactivated: late callbacks undo instead of pinning. */
+    void deactivate() {
+        active = false;
     }
 
     /**

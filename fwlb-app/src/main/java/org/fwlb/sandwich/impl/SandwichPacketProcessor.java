@@ -9,6 +9,7 @@ import org.fwlb.packet.PacketSummary;
 import org.fwlb.packet.TcpResets;
 import org.onlab.packet.IPv4;
 import org.onosproject.net.ConnectPoint;
+import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.packet.DefaultOutboundPacket;
 import org.onosproject.net.packet.PacketContext;
@@ -73,9 +74,12 @@ final class SandwichPacketProcessor implements PacketProcessor {
             return;
         }
         if (p.isArp()) {
-            if (arp.handle(t, role, from, p)) {
-                pc.block();
+            if (!arp.handle(t, role, from, p)) {
+                // not ours (e.g. ONOS's host provider punts all ARP): deliver it as the switch would have
+                pc.treatmentBuilder().setOutput(PortNumber.NORMAL);
+                pc.send();
             }
+            pc.block();
             return;
         }
         if (!p.isTcp() || p.isFragment()) {

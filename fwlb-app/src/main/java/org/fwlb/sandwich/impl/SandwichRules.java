@@ -68,8 +68,11 @@ public final class SandwichRules {
      * themselves record which way the connection goes (needed to rebuild the table after a restart).
      */
     public static final int PRIO_PINNED_ORIGIN = PRIO_PINNED + 1;
-    /** SYN punts (+ class rank). */
-    public static final int PRIO_SYN = 20000;
+    /**
+     * SYN punts (+ class rank): above the pinned rules, so a new SYN on a 5-tuple whose old rules are still
+     * there (reuse after an abort, TIME_WAIT reuse) reaches the controller instead of the stale path.
+     */
+    public static final int PRIO_SYN = 35000;
     /** Unknown non-SYN TCP handling of pinned classes (+ class rank). */
     public static final int PRIO_UNKNOWN = 10000;
     /** Most traffic classes that get distinct ranks; later ones share the lowest rank. */

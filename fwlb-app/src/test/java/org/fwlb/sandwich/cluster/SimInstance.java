@@ -3,9 +3,7 @@ package org.fwlb.sandwich.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fwlb.api.FwlbTopologyService;
-import org.fwlb.api.MemberStateService;
 import org.fwlb.config.FwlbConfig;
-import org.fwlb.connection.ConnectionStore;
 import org.fwlb.connection.impl.DistributedConnectionStore;
 import org.fwlb.connection.impl.TestConnectionStores;
 import org.fwlb.core.impl.FwlbTopologyManager;
@@ -15,14 +13,12 @@ import org.fwlb.testing.SyncEventDeliveryService;
 import org.onlab.packet.DeserializationException;
 import org.onlab.packet.Ethernet;
 import org.onosproject.cfg.ComponentConfigAdapter;
-import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.cluster.NodeId;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
 import org.onosproject.core.CoreServiceAdapter;
 import org.onosproject.mastership.MastershipEvent;
 import org.onosproject.mastership.MastershipListener;
-import org.onosproject.mastership.MastershipService;
 import org.onosproject.mastership.MastershipServiceAdapter;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
@@ -33,7 +29,6 @@ import org.onosproject.net.config.NetworkConfigRegistry;
 import org.onosproject.net.config.NetworkConfigRegistryAdapter;
 import org.onosproject.net.device.DeviceEvent;
 import org.onosproject.net.device.DeviceListener;
-import org.onosproject.net.device.DeviceService;
 import org.onosproject.net.device.DeviceServiceAdapter;
 import org.onosproject.net.flow.FlowEntry;
 import org.onosproject.net.flow.FlowRule;
@@ -41,18 +36,15 @@ import org.onosproject.net.flow.FlowRuleEvent;
 import org.onosproject.net.flow.FlowRuleListener;
 import org.onosproject.net.flow.FlowRuleOperation;
 import org.onosproject.net.flow.FlowRuleOperations;
-import org.onosproject.net.flow.FlowRuleService;
 import org.onosproject.net.flow.FlowRuleServiceAdapter;
 import org.onosproject.net.meter.Meter;
 import org.onosproject.net.meter.MeterId;
 import org.onosproject.net.meter.MeterRequest;
-import org.onosproject.net.meter.MeterService;
 import org.onosproject.net.meter.MeterServiceAdapter;
 import org.onosproject.net.packet.DefaultInboundPacket;
 import org.onosproject.net.packet.DefaultPacketContext;
 import org.onosproject.net.packet.OutboundPacket;
 import org.onosproject.net.packet.PacketProcessor;
-import org.onosproject.net.packet.PacketService;
 import org.onosproject.net.packet.PacketServiceAdapter;
 
 import java.lang.reflect.Field;
@@ -77,6 +69,8 @@ final class SimInstance {
 
     /** Life of an instance. */
     enum State { NEW, UP, STOPPED, CRASHED }
+
+    private static final String[] EXECUTORS = {"events", "timers"};
 
     final NodeId id;
     final SimNetwork net;
@@ -121,6 +115,7 @@ final class SimInstance {
     void stop() {
         drain();
         sandwich.stop();
+        awaitThreads(); // a probe round already running finishes before the node is gone
         store.deactivate();
         members.stop();
         topology.stop();
@@ -133,14 +128,28 @@ final class SimInstance {
      * switches, and it cleans nothing up.
      */
     void crash() {
-        net.leave(id);
-        for (String name : new String[]{"events", "timers"}) {
+        for (String name : EXECUTORS) {
             ((ExecutorService) sandwichField(name)).shutdownNow();
         }
+        awaitThreads();
+        net.leave(id);
         // its listeners on the cluster's maps die with it
         store.deactivate();
         members.stop();
         state = State.CRASHED;
+    }
+
+    private void awaitThreads() {
+        for (String name : EXECUTORS) {
+            try {
+                if (!((ExecutorService) sandwichField(name)).awaitTermination(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError(id + ": sandwich " + name + " thread did not stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** Runs the sandwich's pending event work (mastership, device, flow events) to completion. */
@@ -238,18 +247,6 @@ final class SimInstance {
 
         void stop() {
             deactivate();
-        }
-
-        ComponentConfigService cfg() {
-            return cfgService;
-        }
-
-        MemberStateService memberStates() {
-            return memberStateService;
-        }
-
-        ConnectionStore connections() {
-            return connectionStore;
         }
     }
 

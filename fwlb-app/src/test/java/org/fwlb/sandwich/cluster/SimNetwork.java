@@ -53,7 +53,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,6 +179,8 @@ final class SimNetwork {
 
     final List<FlowMod> flowMods = new CopyOnWriteArrayList<>();
     final List<PacketOut> packetOuts = new CopyOnWriteArrayList<>();
+    /** What the switches did with every received frame, for failure messages. */
+    final List<String> receptions = new CopyOnWriteArrayList<>();
     /** Calls into the network by an instance that had left the cluster (must stay empty). */
     final List<String> deadActions = new CopyOnWriteArrayList<>();
 
@@ -416,6 +417,7 @@ final class SimNetwork {
                 .max(Comparator.comparingInt(i -> i.rule.priority()))
                 .orElse(null);
         if (hit == null) {
+            receptions.add("#" + seq.incrementAndGet() + " " + device + " " + p + ": table miss");
             return new Forwarding(null, null);
         }
         hit.packets.incrementAndGet();
@@ -428,7 +430,10 @@ final class SimNetwork {
                 target.packets.deliver(device, inPort, frame);
             }
         }
-        return new Forwarding(hit.rule, to);
+        Forwarding f = new Forwarding(hit.rule, to);
+        receptions.add("#" + seq.incrementAndGet() + " " + device + " " + p + ": "
+                + (f.punted() ? "punted to " + to : "forwarded, priority " + hit.rule.priority()));
+        return f;
     }
 
     void packetOut(NodeId issuer, OutboundPacket out) {
@@ -526,20 +531,5 @@ final class SimNetwork {
     private static boolean portMatches(TcpPortCriterion c, int port) {
         int mask = c.mask() == null ? 0xffff : c.mask().toInt();
         return (port & mask) == (c.tcpPort().toInt() & mask);
-    }
-
-    /** Firewall ids by their MAC on one side (to read which firewall a rule or packet-out goes to). */
-    String firewallByMac(Role role, org.onlab.packet.MacAddress mac) {
-        for (Firewall fw : topology.firewalls()) {
-            if ((role == Role.EXTERNAL ? fw.outside() : fw.inside()).mac().equals(mac)) {
-                return fw.id();
-            }
-        }
-        return null;
-    }
-
-    /** Devices the given nodes are master of, for assertions. */
-    Set<DeviceId> mastered(NodeId node) {
-        return new HashSet<>(devicesOf(node));
     }
 }

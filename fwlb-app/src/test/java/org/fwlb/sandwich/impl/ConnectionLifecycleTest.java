@@ -33,21 +33,35 @@ class ConnectionLifecycleTest {
     }
 
     @Test
-    void finIsForwardedAlongThePinAndShortensTheTimeouts() {
+    void finsAreForwardedAlongThePinAndBothFinsStartTheClosingTimeout() {
         pin();
         byte[] fin = SandwichRig.segment(MacAddress.valueOf("02:00:00:00:01:0b"), t.external().get().gatewayMac(),
                                          "10.0.1.11", 40000, "10.0.2.21", 80, 0x11);
         assertTrue(rig.lifecycle.onClose(t, t.external().get().deviceId(), SandwichRig.parse(fin), fin));
-        assertEquals(TcpState.CLOSING, rig.store.get(e.key()).state());
         assertEquals(1, rig.packets.emitted.size());
-        assertEquals(2, rig.flows.applied.size());
-        assertTrue(rig.flows.applied.stream().allMatch(r -> r.timeout() == t.timeouts().closingSeconds()));
-        // the peer's FIN does not re-install again
+        // half-closed: the other side may still send, the rules keep their idle timeout
+        assertEquals(TcpState.SYN_SEEN, rig.store.get(e.key()).state());
+        assertEquals(0, rig.flows.applied.size());
         byte[] fin2 = SandwichRig.segment(MacAddress.valueOf("02:fb:00:03:00:01"), t.internal().get().gatewayMac(),
                                           "10.0.2.21", 80, "10.0.1.11", 40000, 0x11);
         assertTrue(rig.lifecycle.onClose(t, t.internal().get().deviceId(), SandwichRig.parse(fin2), fin2));
-        assertEquals(2, rig.flows.applied.size());
+        assertEquals(TcpState.CLOSING, rig.store.get(e.key()).state());
         assertEquals(2, rig.packets.emitted.size());
+        assertEquals(2, rig.flows.applied.size());
+        assertTrue(rig.flows.applied.stream().allMatch(r -> r.timeout() == t.timeouts().closingSeconds()));
+        // a retransmitted FIN changes nothing more
+        assertTrue(rig.lifecycle.onClose(t, t.internal().get().deviceId(), SandwichRig.parse(fin2), fin2));
+        assertEquals(2, rig.flows.applied.size());
+    }
+
+    @Test
+    void rstStartsTheClosingTimeoutAtOnce() {
+        pin();
+        byte[] rst = SandwichRig.segment(MacAddress.valueOf("02:00:00:00:01:0b"), t.external().get().gatewayMac(),
+                                         "10.0.1.11", 40000, "10.0.2.21", 80, 0x04);
+        assertTrue(rig.lifecycle.onClose(t, t.external().get().deviceId(), SandwichRig.parse(rst), rst));
+        assertEquals(TcpState.CLOSING, rig.store.get(e.key()).state());
+        assertEquals(2, rig.flows.applied.size());
     }
 
     @Test

@@ -74,6 +74,38 @@ class ConnectionPlacerTest {
     }
 
     @Test
+    void retransmittedSynBeforeTheRulesAreConfirmedIsHeldBack() {
+        rig.flows.confirmAtOnce = false;
+        syn(40000);
+        syn(40000);
+        assertEquals(0, rig.packets.emitted.size());
+        rig.flows.confirmAll();
+        assertEquals(1, rig.packets.emitted.size());
+    }
+
+    @Test
+    void connectionClearedDuringInstallationIsUndone() {
+        rig.flows.confirmAtOnce = false;
+        syn(40000);
+        rig.lifecycle.clearMember(t, rig.store.connections(x -> true).get(0).path().firewallId().get());
+        rig.flows.confirmAll();
+        assertEquals(0, rig.packets.emitted.size());
+        assertEquals(0, rig.store.size());
+    }
+
+    @Test
+    void newSynOnAClosingConnectionsTupleIsPlacedAnew() {
+        syn(40000);
+        ConnectionEntry first = rig.store.connections(x -> true).get(0);
+        rig.store.markClosing(first.key());
+        syn(40000);
+        ConnectionEntry second = rig.store.get(first.key());
+        assertEquals(org.fwlb.model.TcpState.ESTABLISHED, second.state());
+        assertEquals(2, rig.packets.emitted.size());
+        assertEquals(4, rig.flows.applied.size());
+    }
+
+    @Test
     void failedInstallationDropsTheConnection() {
         rig.flows.fail = true;
         syn(40000);
