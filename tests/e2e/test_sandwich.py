@@ -258,6 +258,17 @@ def test_flow_tables_return_to_base_rules_and_table_empties(sandwich):
     assert {sw: len(net.flows(sw, sync=False)) for sw in ('so', 'si')} == base
 
 
+def test_fig6_connections_spread_over_the_servers(sandwich):
+    """Item 8: the internal dispatcher spreads VIP connections over srv1-srv3 by its policy (round robin)."""
+    net, rt = sandwich.net, sandwich.runtime
+    net.reset_fw_counters()
+    r = net.requests('c2', 'http://%s/' % VIP, 150, concurrency=3)
+    assert r.ok, r.output[-2000:]
+    assert sorted(r.servers) == ['srv1', 'srv2', 'srv3'], r.servers
+    assert max(r.servers.values()) - min(r.servers.values()) <= 1, r.servers
+    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
+
+
 def test_static_hash_mode_needs_no_packet_in(sandwich):
     """Item 6: static hash: proactive symmetric rules, zero TCP packet-ins for data traffic."""
     net, rt = sandwich.net, sandwich.runtime
@@ -285,17 +296,6 @@ def test_static_hash_mode_needs_no_packet_in(sandwich):
     assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
     used = [fw for fw, n in fw_new_connections(net).items() if n > 0]
     assert len(used) >= 2, used
-
-
-def test_fig6_connections_spread_over_the_servers(sandwich):
-    """Item 8: the internal dispatcher spreads VIP connections over srv1-srv3 by its policy (round robin)."""
-    net, rt = sandwich.net, sandwich.runtime
-    net.reset_fw_counters()
-    r = net.requests('c2', 'http://%s/' % VIP, 150, concurrency=3)
-    assert r.ok, r.output[-2000:]
-    assert sorted(r.servers) == ['srv1', 'srv2', 'srv3'], r.servers
-    assert max(r.servers.values()) - min(r.servers.values()) <= 1, r.servers
-    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}
 
 
 def test_runtime_restart_loses_no_established_connection(sandwich, workdir):

@@ -1,0 +1,130 @@
+"""The standalone runtime on real Open vSwitch (issue 3): switches connect, packet-ins reach the apps'
+processors, rules the components apply show up in the switches, idle timeouts come back as
+RULE_REMOVED, a switch that lost its table is resynchronised, bad OpenFlow input closes only that
+connection. FIG 1 preset, the sandwich app as the component under test.
+"""
+import os
+import socket
+import struct
+import subprocess
+import time
+
+import pytest
+
+from conftest import start_topology, stop_topology
+from fwlbtest import wait_for
+
+SYN_PUNT = (35000, 36000)
+
+
+def tune(f):
+    f['timeouts'] = {'idleSeconds': 3, 'closingSeconds': 1}
+
+
+@pytest.fixture(scope='module')
+def topo(workdir):
+    t = start_topology('fig1', workdir, tune)
+    try:
+        wait_for(lambda: has_base_rules(t, 'so') and has_base_rules(t, 'si'), 30, what='base rules')
+        yield t
+    finally:
+        stop_topology(t)
+
+
+def has_base_rules(t, sw):
+    return any(SYN_PUNT[0] < f['priority'] < SYN_PUNT[1] for f in t.net.flows(sw, sync=False))
+
+
+def bridge_of(sw):
+    return [b for b in subprocess.run(['ovs-vsctl', 'list-br'], capture_output=True, text=True).stdout.split()
+            if b.endswith(sw)][0]
+
+
+def ofctl_dump(t, sw):
+    return subprocess.run(['ovs-ofctl', '-O', 'OpenFlow13', 'dump-flows', bridge_of(sw)], capture_output=True,
+                          text=True).stdout
+
+
+def test_rules_applied_by_a_component_show_up_in_ovs(topo):
+    dump = ofctl_dump(topo, 'so')
+    assert 'priority=0' in dump and 'NORMAL' in dump, dump
+    assert 'tcp_flags=syn' in dump, dump
+    assert 'CONTROLLER' in dump and 'meter:' in dump, dump
+    assert 'send_flow_rem' in dump, dump
+
+
+def test_packet_in_reaches_the_processor_and_its_packet_out_the_host(topo):
+    net, rt = topo.net, topo.runtime
+    before = rt.counters().get('arpAnswered', 0)
+    net.arp_flush('c1')
+    net.cmd('c1', 'ping -c 1 -W 1 10.0.1.254 >/dev/null 2>&1; true')    # resolves the gateway by ARP
+    out = net.cmd('c1', 'ip neigh show 10.0.1.254')
+    assert '02:fb:00:00:01:fe' in out.lower(), out
+    assert rt.counters().get('arpAnswered', 0) >= before + 1
+
+
+def test_idle_timeout_comes_back_as_rule_removed(topo):
+    net, rt = topo.net, topo.runtime
+    # a connection whose FINs are lost to nobody: stop it mid-way so only the idle timeout ends it
+    t = net.long_transfer('c1', 'http://10.0.2.21/', 2000000, rate='200k', timeout=3)
+    wait_for(lambda: rt.connections(), 10, what='a pinned connection')
+    t.wait()
+    removed_before = rt.counters().get('connectionsRemoved', 0)
+    wait_for(lambda: not rt.connections(), 20, what='entry removed after the idle timeout')
+    assert rt.counters().get('connectionsRemoved', 0) > removed_before
+    assert not [f for f in net.flows('so', sync=False) if f['priority'] in (30000, 30001)]
+
+
+def test_switch_that_lost_its_table_is_resynchronised(topo):
+    net = topo.net
+    bridge = bridge_of('so')
+    target = subprocess.run(['ovs-vsctl', 'get-controller', bridge], capture_output=True, text=True).stdout.strip()
+    subprocess.run(['ovs-vsctl', 'del-controller', bridge], check=True)
+    subprocess.run(['ovs-ofctl', '-O', 'OpenFlow13', 'del-flows', bridge], check=True)
+    assert not has_base_rules(topo, 'so')
+    subprocess.run(['ovs-vsctl', 'set-controller', bridge, target], check=True)
+    wait_for(lambda: has_base_rules(topo, 'so'), 30, what='base rules re-installed after reconnect')
+    wait_for(lambda: set(net.connected_switches()) >= {'so', 'si'}, 30, what='so connected again')
+    code, _ = net.curl('c2', 'http://10.0.2.22/', timeout=5)
+    assert code == 200
+
+
+def _send_and_wait_close(payload, timeout=20):
+    s = socket.create_connection(('127.0.0.1', topo_of_port()), timeout=timeout)
+    try:
+        s.sendall(payload)
+        s.settimeout(timeout)
+        data = b''
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            chunk = s.recv(4096)
+            if not chunk:
+                return True, data
+            data += chunk
+        return False, data
+    except (ConnectionResetError, BrokenPipeError):
+        return True, b''
+    finally:
+        s.close()
+
+
+def topo_of_port():
+    return int(os.environ.get('FWLB_TEST_OF_PORT', '16653'))
+
+
+@pytest.mark.parametrize('name,payload', [
+    pytest.param('garbage', b'\xde\xad\xbe\xef' * 16, id='garbage'),
+    pytest.param('wrong version', struct.pack('!BBHI', 0x01, 0, 8, 1), id='wrong-version'),   # OF 1.0 HELLO
+    pytest.param('truncated', struct.pack('!BBHI', 0x04, 0, 8, 1) + struct.pack('!BBHI', 0x04, 10, 200, 2)
+                 + b'\x00' * 8, id='truncated'),
+])
+def test_bad_openflow_input_closes_only_that_connection(topo, name, payload):
+    wait_for(lambda: set(topo.net.connected_switches()) >= {'so', 'si'}, 30, what='both switches connected')
+    closed, _ = _send_and_wait_close(payload)
+    assert closed, '%s: connection not closed' % name
+    assert set(topo.net.connected_switches()) >= {'so', 'si'}
+    code, _ = topo.net.curl('c1', 'http://10.0.2.21/', timeout=5)
+    assert code == 200
+    with open(topo.runtime.log) as f:
+        log = f.read()
+    assert 'closing OpenFlow connection' in log or 'rejected' in log.lower(), name
