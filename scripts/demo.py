@@ -131,10 +131,10 @@ def plot(samples, cut_at, path):
         xs, ys, prev = [], [], None
         for t, p in samples:
             v = p.get(fw, 0)
-            if prev is not None:
+            if prev is not None and t > prev[0]:
                 xs.append(t)
-                ys.append(v - prev)
-            prev = v
+                ys.append((v - prev[1]) / (t - prev[0]))
+            prev = (t, v)
         ax.plot(xs, ys, marker='o', ms=3, label=fw)
     if cut_at:
         ax.axvline(cut_at, color='red', ls='--', lw=1)

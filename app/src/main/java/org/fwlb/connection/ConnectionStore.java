@@ -50,6 +50,17 @@ public interface ConnectionStore extends Store<ConnectionEvent, ConnectionStoreD
     ConnectionEntry markClosing(ConnectionKey key);
 
     /**
+     * Records a FIN atomically: the first FIN half-closes the connection (FIN_FROM_CLIENT or
+     * FIN_FROM_SERVER), a FIN from the other side moves it to CLOSING. Works whichever controller instance
+     * sees which FIN.
+     *
+     * @param key        connection
+     * @param fromClient whether the FIN came from the client (the side that sent the SYN)
+     * @return the entry after the change, or null if there is none
+     */
+    ConnectionEntry markFin(ConnectionKey key, boolean fromClient);
+
+    /**
      * Records activity on a connection.
      *
      * @param key       canonical key

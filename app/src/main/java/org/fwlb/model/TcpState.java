@@ -9,5 +9,9 @@ public enum TcpState {
     /** Data flows. */
     ESTABLISHED,
     /** A FIN or RST was seen; the rules run on the short closing timeout. */
-    CLOSING
+    CLOSING,
+    /** The client sent a FIN; the server may still send (half-closed). */
+    FIN_FROM_CLIENT,
+    /** The server sent a FIN; the client may still send (half-closed). */
+    FIN_FROM_SERVER
 }

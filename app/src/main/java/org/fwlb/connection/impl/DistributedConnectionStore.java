@@ -152,6 +152,21 @@ public class DistributedConnectionStore extends AbstractStore<ConnectionEvent, C
     }
 
     @Override
+    public ConnectionEntry markFin(ConnectionKey key, boolean fromClient) {
+        long now = clock.getAsLong();
+        TcpState own = fromClient ? TcpState.FIN_FROM_CLIENT : TcpState.FIN_FROM_SERVER;
+        TcpState peer = fromClient ? TcpState.FIN_FROM_SERVER : TcpState.FIN_FROM_CLIENT;
+        Versioned<ConnectionEntry> v = connections.computeIf(
+                key, e -> e != null && e.state() != TcpState.CLOSING && e.state() != own,
+                (k, e) -> e.withState(e.state() == peer ? TcpState.CLOSING : own, now));
+        if (v != null) {
+            return v.value();
+        }
+        Versioned<ConnectionEntry> cur = connections.get(key);
+        return cur == null ? null : cur.value();
+    }
+
+    @Override
     public ConnectionEntry touch(ConnectionKey key, long nowMillis) {
         return Versioned.valueOrNull(connections.computeIf(key, e -> e != null && e.lastSeenMillis() < nowMillis,
                                                           (k, e) -> e.withLastSeen(nowMillis)));

@@ -46,8 +46,6 @@ final class ConnectionLifecycle {
     private static final long CLOCK_SLACK_MS = 2000;
 
     private final SandwichContext ctx;
-    /** Which side sent the first FIN, per half-closed connection (local: only this instance sees it). */
-    private final Map<ConnectionKey, Boolean> finFrom = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConnectionLifecycle(SandwichContext ctx) {
         this.ctx = ctx;
@@ -75,16 +73,13 @@ final class ConnectionLifecycle {
             ctx.packets.emit(new DefaultOutboundPacket(device, tr, ByteBuffer.wrap(frame)));
         }
         // closing starts on a RST, or once both sides sent a FIN: a half-closed connection may still
-        // carry data the other way, with pauses longer than the closing timeout
+        // carry data the other way, with pauses longer than the closing timeout. The half-close is kept
+        // in the distributed entry: the two FINs may reach two controller instances.
         boolean fromClient = seen.srcIp() == e.flow().srcIp() && seen.srcPort() == e.flow().srcPort();
-        boolean closing = p.isRst();
-        if (!closing) {
-            Boolean first = finFrom.putIfAbsent(e.key(), fromClient);
-            closing = first != null && first != fromClient;
-        }
-        if (closing && e.state() != TcpState.CLOSING) {
-            finFrom.remove(e.key());
-            ctx.connections.markClosing(e.key());
+        TcpState before = e.state();
+        ConnectionEntry after = p.isRst() ? ctx.connections.markClosing(e.key())
+                : ctx.connections.markFin(e.key(), fromClient);
+        if (before != TcpState.CLOSING && after != null && after.state() == TcpState.CLOSING) {
             ctx.flowRules.applyFlowRules(ctx.rulesOf(t, e, t.timeouts().closingSeconds()).toArray(new FlowRule[0]));
         }
         return true;
@@ -149,7 +144,6 @@ final class ConnectionLifecycle {
      * @param key connection
      */
     void end(FwlbTopology t, ConnectionKey key) {
-        finFrom.remove(key);
         ConnectionEntry e = ctx.connections.remove(key);
         if (e != null) {
             removeRules(t, e);

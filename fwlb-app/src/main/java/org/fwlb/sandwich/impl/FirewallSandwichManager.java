@@ -26,6 +26,7 @@ import org.onlab.util.Tools;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
+import org.onosproject.cluster.ClusterService;
 import org.onosproject.mastership.MastershipEvent;
 import org.onosproject.mastership.MastershipListener;
 import org.onosproject.mastership.MastershipService;
@@ -122,6 +123,9 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     protected MastershipService mastershipService;
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected ClusterService clusterService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected FwlbTopologyService topologyService;
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
@@ -213,9 +217,15 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        lifecycle.clearAll(applied);
-        flowRuleService.removeFlowRulesById(appId);
-        meters.forEach(this::withdrawMeter);
+        if (lastActiveInstance()) {
+            // the app goes away: its connections, rules and meters with it
+            lifecycle.clearAll(applied);
+            flowRuleService.removeFlowRulesById(appId);
+            meters.forEach(this::withdrawMeter);
+        } else {
+            // one instance of a cluster stops: the others take its devices over and adopt the pins
+            log.info("other instances remain active: connections, rules and meters are left to them");
+        }
         meters.clear();
         log.info("Stopped");
     }
@@ -227,6 +237,17 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             schedule();
             events.execute(() -> reinstallAll(applied));
         }
+    }
+
+    private boolean lastActiveInstance() {
+        if (clusterService == null) {
+            return true;
+        }
+        long others = clusterService.getNodes().stream()
+                .filter(n -> !n.id().equals(clusterService.getLocalNode().id()))
+                .filter(n -> clusterService.getState(n.id()).isActive())
+                .count();
+        return others == 0;
     }
 
     private void readProperties(ComponentContext context) {
@@ -391,6 +412,13 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             timers.schedule(() -> withdrawMeter(dev, old), 2, TimeUnit.SECONDS);
         }
         if (id == null) {
+            id = existingMeter(dev);
+            if (id != null) {
+                meters.put(dev, id);
+                meterSettings.put(dev, wanted);
+            }
+        }
+        if (id == null) {
             try {
                 Band band = DefaultBand.builder().ofType(Band.Type.DROP).withRate(puntRatePps)
                         .burstSize(puntBurst).build();
@@ -406,6 +434,24 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             }
         }
         return Optional.of(id);
+    }
+
+    /** A punt meter this app already has on the device (e.g. set up by the previous master). */
+    private MeterId existingMeter(DeviceId dev) {
+        try {
+            for (Meter m : meterService.getMeters(dev)) {
+                if (m.appId() != null && m.appId().equals(appId) && m.unit() == Meter.Unit.PKTS_PER_SEC
+                        && m.bands().size() == 1) {
+                    Band b = m.bands().iterator().next();
+                    if (b.rate() == puntRatePps && b.burst() != null && b.burst() == puntBurst) {
+                        return m.id();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("meters of {} not readable: {}", dev, e.getMessage());
+        }
+        return null;
     }
 
     private void withdrawMeter(DeviceId dev, MeterId id) {
