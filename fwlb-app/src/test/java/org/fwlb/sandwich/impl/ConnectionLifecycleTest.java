@@ -40,7 +40,7 @@ class ConnectionLifecycleTest {
         assertTrue(rig.lifecycle.onClose(t, t.external().get().deviceId(), SandwichRig.parse(fin), fin));
         assertEquals(1, rig.packets.emitted.size());
         // half-closed: the other side may still send, the rules keep their idle timeout
-        assertEquals(TcpState.SYN_SEEN, rig.store.get(e.key()).state());
+        assertEquals(TcpState.FIN_FROM_CLIENT, rig.store.get(e.key()).state());
         assertEquals(0, rig.flows.applied.size());
         byte[] fin2 = SandwichRig.segment(MacAddress.valueOf("02:fb:00:03:00:01"), t.internal().get().gatewayMac(),
                                           "10.0.2.21", 80, "10.0.1.11", 40000, 0x11);
