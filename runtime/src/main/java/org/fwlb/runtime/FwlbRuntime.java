@@ -222,7 +222,11 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
         if (rest != null) {
             rest.close();
         }
-        coreService.runPreDeactivateHooks();
+        if (!keepFlows) {
+            // the apps go away with the runtime: their pre-deactivation hooks withdraw their state;
+            // with keepFlows the runtime stops like one ONOS instance, leaving pins for the next start
+            coreService.runPreDeactivateHooks();
+        }
         scr.deactivateAll();
         dispatcher.flush(Duration.ofSeconds(2));
         if (network != null) {

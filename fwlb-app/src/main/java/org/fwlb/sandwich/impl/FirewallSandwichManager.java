@@ -26,7 +26,6 @@ import org.onlab.util.Tools;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
-import org.onosproject.cluster.ClusterService;
 import org.onosproject.mastership.MastershipEvent;
 import org.onosproject.mastership.MastershipListener;
 import org.onosproject.mastership.MastershipService;
@@ -99,6 +98,8 @@ import static org.slf4j.LoggerFactory.getLogger;
         })
 public class FirewallSandwichManager implements FirewallSandwichService {
 
+    private static final int WITHDRAW_TIMEOUT_SECONDS = 10;
+
     private final Logger log = getLogger(getClass());
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
@@ -121,9 +122,6 @@ public class FirewallSandwichManager implements FirewallSandwichService {
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected MastershipService mastershipService;
-
-    @Reference(cardinality = ReferenceCardinality.MANDATORY)
-    protected ClusterService clusterService;
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected FwlbTopologyService topologyService;
@@ -171,7 +169,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
 
     @Activate
     protected void activate(ComponentContext context) {
-        appId = coreService.registerApplication(SandwichContext.APP_NAME);
+        // the hook runs on every instance when the application is deactivated, not when one instance stops
+        appId = coreService.registerApplication(SandwichContext.APP_NAME, this::withdrawAll);
         cfgService.registerProperties(getClass());
         readProperties(context);
         ctx = new SandwichContext(appId, topologyService::topology, connectionStore, flowRuleService,
@@ -217,17 +216,43 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (lastActiveInstance()) {
-            // the app goes away: its connections, rules and meters with it
-            lifecycle.clearAll(applied);
-            flowRuleService.removeFlowRulesById(appId);
-            meters.forEach(this::withdrawMeter);
-        } else {
-            // one instance of a cluster stops: the others take its devices over and adopt the pins
-            log.info("other instances remain active: connections, rules and meters are left to them");
-        }
+        // Pins, rules and meters stay: an instance stopping is not the application stopping. In a cluster
+        // the other instances take its devices over; a restarted single instance adopts them again.
+        // withdrawAll(), the pre-deactivation hook, removes them when the application is deactivated.
         meters.clear();
         log.info("Stopped");
+    }
+
+    /**
+     * Pre-deactivation hook: ONOS runs it on every instance when the application is deactivated (not when
+     * an instance stops). Ends every pinned connection, removes the sandwich's rules, and withdraws the
+     * punt meters of the devices mastered here.
+     */
+    private void withdrawAll() {
+        ExecutorService ex = events;
+        if (ex == null || ex.isShutdown()) {
+            return;
+        }
+        // stop the inputs, then let queued work finish and undo everything
+        packetService.removeProcessor(processor);
+        ctx.deactivate();
+        try {
+            ex.submit(() -> {
+                lifecycle.clearAll(applied);
+                flowRuleService.removeFlowRulesById(appId);
+                meters.forEach((dev, id) -> {
+                    if (mastershipService.isLocalMaster(dev)) {
+                        withdrawMeter(dev, id);
+                    }
+                });
+                meters.clear();
+                baseRules.clear();
+            }).get(WITHDRAW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("withdrawing the sandwich's connections, rules and meters failed", e);
+        }
     }
 
     @Modified
@@ -237,17 +262,6 @@ public class FirewallSandwichManager implements FirewallSandwichService {
             schedule();
             events.execute(() -> reinstallAll(applied));
         }
-    }
-
-    private boolean lastActiveInstance() {
-        if (clusterService == null) {
-            return true;
-        }
-        long others = clusterService.getNodes().stream()
-                .filter(n -> !n.id().equals(clusterService.getLocalNode().id()))
-                .filter(n -> clusterService.getState(n.id()).isActive())
-                .count();
-        return others == 0;
     }
 
     private void readProperties(ComponentContext context) {

@@ -314,7 +314,8 @@ class ClusterSandwichTest {
     @Test
     void newMasterKeepsUsingThePuntMeter() {
         placeInitialConnections();
-        Map<DeviceId, Map<FlowId, TrafficTreatment>> before = Map.of(ext, baseTreatments(ext), in, baseTreatments(in));
+        Map<DeviceId, Map<FlowId, TrafficTreatment>> before =
+                Map.of(ext, baseTreatments(ext), in, baseTreatments(in));
         assertEquals(1, sandwichMeters(ext).size(), "punt meters on the external dispatcher");
         assertEquals(1, sandwichMeters(in).size(), "punt meters on the internal dispatcher");
 
@@ -357,12 +358,13 @@ class ClusterSandwichTest {
     @Test
     void deactivatingTheApplicationWithdrawsEverything() {
         placeInitialConnections();
-        // ONOS deactivates an application on every instance: pre-deactivation hooks, then the components
+        // ONOS deactivates an application on every instance at once: each runs the app's pre-deactivation
+        // hooks, then its components stop; the nodes themselves stay up (and in the cluster)
         for (SimInstance i : List.of(a, b, c)) {
             i.runDeactivateHooks();
         }
         for (SimInstance i : List.of(a, b, c)) {
-            i.stop();
+            i.stopComponents();
         }
         assertEquals(Map.of(), pins(), "connection table after deactivation");
         for (DeviceId d : List.of(ext, in)) {

@@ -2,7 +2,6 @@ package org.fwlb.sandwich.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.fwlb.api.FwlbTopologyService;
 import org.fwlb.config.FwlbConfig;
 import org.fwlb.connection.impl.DistributedConnectionStore;
 import org.fwlb.connection.impl.TestConnectionStores;
@@ -13,9 +12,11 @@ import org.fwlb.testing.SyncEventDeliveryService;
 import org.onlab.packet.DeserializationException;
 import org.onlab.packet.Ethernet;
 import org.onosproject.cfg.ComponentConfigAdapter;
+import org.onosproject.cluster.ClusterServiceAdapter;
+import org.onosproject.cluster.ControllerNode;
+import org.onosproject.cluster.DefaultControllerNode;
 import org.onosproject.cluster.NodeId;
 import org.onosproject.core.ApplicationId;
-import org.onosproject.core.CoreService;
 import org.onosproject.core.CoreServiceAdapter;
 import org.onosproject.mastership.MastershipEvent;
 import org.onosproject.mastership.MastershipListener;
@@ -25,7 +26,6 @@ import org.onosproject.net.DeviceId;
 import org.onosproject.net.MastershipRole;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.config.Config;
-import org.onosproject.net.config.NetworkConfigRegistry;
 import org.onosproject.net.config.NetworkConfigRegistryAdapter;
 import org.onosproject.net.device.DeviceEvent;
 import org.onosproject.net.device.DeviceListener;
@@ -48,15 +48,18 @@ import org.onosproject.net.packet.PacketProcessor;
 import org.onosproject.net.packet.PacketServiceAdapter;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One simulated ONOS instance: its own FwlbTopologyManager, MemberStateManager, DistributedConnectionStore
@@ -80,6 +83,7 @@ final class SimInstance {
     final Devices devices = new Devices();
     final Meters meters = new Meters();
     final Core core = new Core();
+    final Cluster cluster = new Cluster();
     final Netcfg netcfg;
     final Topology topology;
     final Members members;
@@ -92,8 +96,8 @@ final class SimInstance {
         this.id = NodeId.nodeId(name);
         this.net = net;
         this.netcfg = new Netcfg(fwlbConfig);
-        this.topology = new Topology(core, netcfg);
-        this.members = new Members(net, topology);
+        this.topology = inject(new Topology(), core, netcfg, new SyncEventDeliveryService());
+        this.members = inject(new Members(), net.storage, topology, new SyncEventDeliveryService());
     }
 
     State state() {
@@ -106,20 +110,29 @@ final class SimInstance {
         topology.start();
         members.start();
         store = TestConnectionStores.on(net.storage);
-        sandwich = new Sandwich(this);
+        sandwich = inject(new Sandwich(), core, new ComponentConfigAdapter(), devices, packets, flows, meters,
+                          mastership, cluster, topology, members, store);
         sandwich.start();
         state = State.UP;
     }
 
     /** Graceful stop (ONOS shutting down on this node): components deactivate, then it leaves. */
     void stop() {
+        stopComponents();
+        net.leave(id);
+    }
+
+    /**
+     * The components deactivate while the node stays in the cluster (the application is deactivated, or
+     * its bundles stop).
+     */
+    void stopComponents() {
         drain();
         sandwich.stop();
-        awaitThreads(); // a probe round already running finishes before the node is gone
+        awaitThreads(); // a probe round already running finishes first
         store.deactivate();
         members.stop();
         topology.stop();
-        net.leave(id);
         state = State.STOPPED;
     }
 
@@ -194,12 +207,6 @@ final class SimInstance {
 
     /** FwlbTopologyManager with this instance's services. */
     static final class Topology extends FwlbTopologyManager {
-        Topology(CoreService core, NetworkConfigRegistry registry) {
-            coreService = core;
-            cfgRegistry = registry;
-            eventDispatcher = new SyncEventDeliveryService();
-        }
-
         void start() {
             activate();
         }
@@ -211,12 +218,6 @@ final class SimInstance {
 
     /** MemberStateManager on the cluster's storage. */
     static final class Members extends MemberStateManager {
-        Members(SimNetwork net, FwlbTopologyService topology) {
-            storageService = net.storage;
-            topologyService = topology;
-            eventDispatcher = new SyncEventDeliveryService();
-        }
-
         void start() {
             activate();
         }
@@ -228,19 +229,6 @@ final class SimInstance {
 
     /** FirewallSandwichManager with this instance's services. */
     static final class Sandwich extends FirewallSandwichManager {
-        Sandwich(SimInstance i) {
-            coreService = i.core;
-            cfgService = new ComponentConfigAdapter();
-            deviceService = i.devices;
-            packetService = i.packets;
-            flowRuleService = i.flows;
-            meterService = i.meters;
-            mastershipService = i.mastership;
-            topologyService = i.topology;
-            memberStateService = i.members;
-            connectionStore = i.store;
-        }
-
         void start() {
             activate(null);
         }
@@ -248,6 +236,41 @@ final class SimInstance {
         void stop() {
             deactivate();
         }
+    }
+
+    /**
+     * Sets a component's service references as SCR would: every protected, non-final field whose type is
+     * an ONOS or fwlb interface gets the one service that implements it, so the simulation follows the
+     * components' references without naming them; a reference no simulated service satisfies fails.
+     */
+    private static <T> T inject(T component, Object... services) {
+        for (Class<?> c = component.getClass(); c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                Class<?> type = f.getType();
+                if (!Modifier.isProtected(m) || Modifier.isFinal(m) || Modifier.isStatic(m) || !type.isInterface()
+                        || !(type.getName().startsWith("org.onosproject.") || type.getName().startsWith("org.fwlb."))) {
+                    continue;
+                }
+                List<Object> matches = new ArrayList<>();
+                for (Object s : services) {
+                    if (type.isInstance(s)) {
+                        matches.add(s);
+                    }
+                }
+                if (matches.size() != 1) {
+                    throw new AssertionError(component.getClass().getSuperclass().getSimpleName() + "." + f.getName()
+                            + ": " + matches.size() + " simulated services implement " + type.getName());
+                }
+                try {
+                    f.setAccessible(true);
+                    f.set(component, matches.get(0));
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return component;
     }
 
     // ---- per-instance services ----------------------------------------------------------------
@@ -421,6 +444,33 @@ final class SimInstance {
         void post(MastershipEvent event) {
             listeners.forEach(l -> l.event(event));
         }
+    }
+
+    /** The cluster's members as this instance sees them: active while they are in the cluster. */
+    final class Cluster extends ClusterServiceAdapter {
+        @Override
+        public ControllerNode getLocalNode() {
+            return node(id);
+        }
+
+        @Override
+        public Set<ControllerNode> getNodes() {
+            return net.members().stream().map(SimInstance::node).collect(Collectors.toSet());
+        }
+
+        @Override
+        public ControllerNode getNode(NodeId nodeId) {
+            return net.members().contains(nodeId) ? node(nodeId) : null;
+        }
+
+        @Override
+        public ControllerNode.State getState(NodeId nodeId) {
+            return net.isLive(nodeId) ? ControllerNode.State.READY : ControllerNode.State.INACTIVE;
+        }
+    }
+
+    private static ControllerNode node(NodeId nodeId) {
+        return new DefaultControllerNode(nodeId, "127.0.0.1");
     }
 
     /** Both firewall dispatchers are connected. */

@@ -175,6 +175,8 @@ final class SimNetwork {
     private final Map<DeviceId, NodeId> switchRoles = new ConcurrentHashMap<>();
     private final Map<DeviceId, Long> terms = new ConcurrentHashMap<>();
     private final Map<NodeId, SimInstance> live = new ConcurrentHashMap<>();
+    /** Every node that ever joined. */
+    private final Set<NodeId> members = ConcurrentHashMap.newKeySet();
     private final AtomicLong seq = new AtomicLong();
 
     final List<FlowMod> flowMods = new CopyOnWriteArrayList<>();
@@ -224,7 +226,12 @@ final class SimNetwork {
     }
 
     void join(SimInstance instance) {
+        members.add(instance.id);
         live.put(instance.id, instance);
+    }
+
+    Set<NodeId> members() {
+        return members;
     }
 
     /** The instance leaves the cluster: its switch connections close, it gets no more events. */
