@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class CoreServices {
 
-    final StorageService storage;
+    final InMemoryStorageService storage;
     final DistributedConnectionStore connections;
     final MemberStateService states;
 

@@ -23,7 +23,6 @@ import org.fwlb.policy.Selection;
 import org.fwlb.policy.SelectionPolicy;
 import org.fwlb.sandwich.impl.BenchSandwich;
 import org.fwlb.sandwich.impl.SandwichRules;
-import org.onlab.packet.MacAddress;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
@@ -323,10 +322,5 @@ final class HierarchyDecision {
     /** Returns the next stage the last first-stage decision chose. */
     Dispatcher lastNext() {
         return lastNext;
-    }
-
-    /** Returns a MAC as the low 48 bits. */
-    static long macBits(MacAddress mac) {
-        return mac.toLong();
     }
 }

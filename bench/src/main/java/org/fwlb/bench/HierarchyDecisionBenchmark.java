@@ -1,6 +1,9 @@
 package org.fwlb.bench;
 
 import org.fwlb.model.ConnectionKey;
+import org.fwlb.model.ConnectionPath;
+import org.fwlb.model.Firewall;
+import org.fwlb.model.FlowKey;
 import org.fwlb.model.Dispatcher;
 import org.fwlb.model.FirewallDispatcher.Role;
 import org.fwlb.model.FwlbTopology;
@@ -58,6 +61,9 @@ import java.util.concurrent.TimeUnit;
 @Threads(1)
 public class HierarchyDecisionBenchmark {
 
+    /** Flow rules per connection in FIG 8: external dispatcher 1, first stage 1 + 1, second stage 2. */
+    static final int RULES_PER_CONNECTION = 5;
+
     /** Selection policy at every decision point (traffic class and every dispatcher). */
     @Param({"round-robin", "weighted-round-robin", "least-connections", "least-packets", "static-hash"})
     public String policy;
@@ -71,16 +77,17 @@ public class HierarchyDecisionBenchmark {
     public int live;
 
     private final PacketSummary summary = new PacketSummary();
-    private CoreServices core;
-    private BenchSandwich sandwich;
-    private HierarchyDecision decision;
+    FwlbTopology topology;
+    CoreServices core;
+    BenchSandwich sandwich;
+    HierarchyDecision decision;
     private SynFrame atExternal;
     private SynFrame atFirstStage;
     private SynFrame atSecondStage;
     private LiveConnections ring;
     private long next;
     private boolean staged;
-    private int rulesPerDecision;
+    private long stageRules;
 
     /**
      * Wires the decision on FIG 8.
@@ -89,8 +96,17 @@ public class HierarchyDecisionBenchmark {
      */
     @Setup(Level.Trial)
     public void setup(org.openjdk.jmh.infra.BenchmarkParams params) {
-        staged = params.getBenchmark().contains("perStage");
-        FwlbTopology t = Topologies.withPolicy(8, policy);
+        setup(params.getBenchmark().contains("perStage"));
+    }
+
+    /**
+     * Wires the decision on FIG 8 and fills the table to its steady size.
+     *
+     * @param threePunts true for the one-punt-per-stage model
+     */
+    void setup(boolean threePunts) {
+        staged = threePunts;
+        FwlbTopology t = topology = Topologies.withPolicy(8, policy);
         core = new CoreServices(store, t);
         MemberViews views = new MemberViews(t, core.states, core.connections, BenchSetup.packetRates(t));
         sandwich = new BenchSandwich(t, core.connections, core.states, BenchSetup.packetRates(t), views::server);
@@ -105,14 +121,25 @@ public class HierarchyDecisionBenchmark {
         atSecondStage = SynFrame.build(t.firewalls().get(0).inside().mac(), first.mac(),
                                        t.firewalls().get(0).pathTag().value(), vip, vs.port());
         ring = new LiveConnections(live);
-        List<FlowRule> rules = decide();
-        rulesPerDecision = rules == null ? 0 : rules.size();
-        if (rulesPerDecision != 5 || decision.failures() != 0) {
-            throw new IllegalStateException("the first decision was not made in full: " + rules + ", "
-                    + decision.lastFailure());
-        }
-        for (int i = 1; i < live; i++) {
-            decide();
+        int vipInt = vs.vip().getIp4Address().toInt();
+        List<Firewall> fws = t.firewalls();
+        List<String> seconds = t.candidates(first.id(), vs.serviceType());
+        Prefill.fill(core, ring, live,
+                     n -> FlowKey.of(PacketSummary.PROTO_TCP, SynFrame.clientIp(n), SynFrame.clientPort(n), vipInt,
+                                     vs.port()),
+                     n -> {
+                         Firewall fw = fws.get((int) (n % fws.size()));
+                         String second = seconds.get((int) (n % seconds.size()));
+                         List<String> servers = t.candidates(second, vs.serviceType());
+                         return ConnectionPath.of(fw.id(), List.of(first.id(), second),
+                                                  servers.get((int) (n / seconds.size() % servers.size())),
+                                                  fw.pathTag());
+                     });
+        next = live;
+        decide();
+        if (rulesBuilt() != RULES_PER_CONNECTION || decision.failures() != 0) {
+            throw new IllegalStateException("the first decision was not made in full: " + rulesBuilt()
+                    + " rules, " + decision.lastFailure());
         }
     }
 
@@ -123,18 +150,20 @@ public class HierarchyDecisionBenchmark {
     public void check() {
         int size = core.connections.size();
         long placed = sandwich.counter(BenchSandwich.PLACED);
-        if (decision.failures() != 0 || decision.retransmits() != 0 || size != Math.min(next, live)
-                || (staged && placed != next)) {
+        long decisions = next - live;
+        if (decision.failures() != 0 || decision.retransmits() != 0 || size != live
+                || (staged && placed != decisions) || rulesBuilt() != RULES_PER_CONNECTION * decisions) {
             throw new IllegalStateException(String.format(
-                    "decisions %d, failures %d (last: %s), retransmits %d, table %d (expected %d), placed %d",
-                    next, decision.failures(), decision.lastFailure(), decision.retransmits(), size,
-                    Math.min(next, live), placed));
+                    "decisions %d, failures %d (last: %s), retransmits %d, table %d (expected %d), placed %d, "
+                            + "rules %d (expected %d each)",
+                    decisions, decision.failures(), decision.lastFailure(), decision.retransmits(), size,
+                    live, placed, rulesBuilt(), RULES_PER_CONNECTION));
         }
     }
 
-    private List<FlowRule> decide() {
+    List<FlowRule> decide() {
         long n = next++;
-        List<FlowRule> rules;
+        List<FlowRule> result;
         if (staged) {
             byte[] b = atExternal.connection(n);
             PacketParser.parse(b, summary);
@@ -143,31 +172,31 @@ public class HierarchyDecisionBenchmark {
             PacketParser.parse(b, summary);
             List<FlowRule> first = decision.firstStage(summary, b);
             if (first != null) {
+                stageRules += first.size();
                 atSecondStage.vlan(decision.lastFirewall().pathTag().value());
                 atSecondStage.destinationMac(decision.lastNext().mac().toLong());
             }
             b = atSecondStage.connection(n);
             PacketParser.parse(b, summary);
-            List<FlowRule> second = decision.secondStage(summary, b);
-            rules = first == null || second == null ? null
-                    : List.of(first.get(0), second.get(0), second.get(1));
-            // the sandwich's two rules went to its flow rule service
-            rules = rules == null ? null : withSandwich(rules);
+            result = decision.secondStage(summary, b);
         } else {
             byte[] b = atExternal.connection(n);
             PacketParser.parse(b, summary);
-            rules = decision.decide(summary, b);
+            result = decision.decide(summary, b);
+        }
+        if (result != null) {
+            stageRules += result.size();
         }
         ConnectionKey old = ring.admit(summary.connectionKey());
         if (old != null) {
             core.connections.remove(old);
         }
-        return rules;
+        return result;
     }
 
-    private List<FlowRule> withSandwich(List<FlowRule> stageRules) {
-        long sandwichRules = sandwich.rulesApplied();
-        return sandwichRules == 2 * next ? stageRules : null;
+    /** Rules built per connection: the sandwich's (via its flow rule service when staged) and the rest. */
+    private long rulesBuilt() {
+        return stageRules + sandwich.rulesApplied();
     }
 
     /**

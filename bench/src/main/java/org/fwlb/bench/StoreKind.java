@@ -1,13 +1,10 @@
 package org.fwlb.bench;
 
-import org.onosproject.store.service.StorageService;
-import org.onosproject.store.service.TestStorageService;
-
 /**
- * The two connection-table back ends the decision benchmarks compare.
+ * The two connection-table back ends the decision benchmarks compare (both {@link InMemoryConsistentMap}).
  */
 public enum StoreKind {
-    /** onos-api's TestConsistentMap: a ConcurrentHashMap of objects, nothing serialized. */
+    /** Objects in a ConcurrentHashMap, nothing serialized. */
     plain,
     /** Every key and value Kryo-encoded with the stores' real serializers, decoded on reads and events. */
     kryo;
@@ -17,7 +14,7 @@ public enum StoreKind {
      *
      * @return storage service
      */
-    public StorageService newStorage() {
-        return this == plain ? new TestStorageService() : new TranscodingStorageService();
+    InMemoryStorageService newStorage() {
+        return new InMemoryStorageService(this == kryo);
     }
 }

@@ -1,6 +1,10 @@
 package org.fwlb.bench;
 
 import org.fwlb.model.ConnectionKey;
+import org.fwlb.model.ConnectionPath;
+import org.fwlb.model.Firewall;
+import org.fwlb.model.FlowKey;
+import org.fwlb.model.Server;
 import org.fwlb.model.FirewallDispatcher.Role;
 import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.VirtualService;
@@ -23,6 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * once, and the SYN's packet-out toward the firewall.
  *
  * <p>Every invocation is a new connection (client address and port from a counter, 198.18.0.0/15). The
- * table holds {@code live} connections throughout: each invocation also removes the connection pinned
- * {@code live} invocations earlier, so one measured operation = one connection pinned + one removed.
+ * table holds {@code live} connections throughout (filled before the first iteration, spread over the
+ * firewalls): each invocation also removes the connection pinned {@code live} invocations earlier, so one
+ * measured operation = one connection pinned + one removed.
  *
  * <p>Parameters: {@code policy} of the traffic class; {@code store}: plain (objects in a map) or kryo
  * (keys and values Kryo-encoded as in a real ONOS map); {@code fig}: 1 (firewall choice only) or 6 (the
@@ -72,8 +78,9 @@ public class SynDecisionBenchmark {
     public int live;
 
     private final PacketSummary summary = new PacketSummary();
-    private CoreServices core;
-    private BenchSandwich sandwich;
+    FwlbTopology topology;
+    CoreServices core;
+    BenchSandwich sandwich;
     private SynFrame frame;
     private LiveConnections ring;
     private long next;
@@ -84,25 +91,35 @@ public class SynDecisionBenchmark {
      */
     @Setup(Level.Trial)
     public void setup() {
-        FwlbTopology t = Topologies.withPolicy(fig, policy);
+        FwlbTopology t = topology = Topologies.withPolicy(fig, policy);
         core = new CoreServices(store, t);
         MemberViews views = new MemberViews(t, core.states, core.connections, BenchSetup.packetRates(t));
         sandwich = new BenchSandwich(t, core.connections, core.states, BenchSetup.packetRates(t), views::server);
         String dst = "10.0.2.50";
+        VirtualService vs = null;
         if (fig == 6) {
-            VirtualService vs = t.services().get(0);
+            vs = t.services().get(0);
             dst = vs.vip().toString();
         }
         frame = SynFrame.build(BenchSetup.ROUTER_MAC, t.external().get().gatewayMac(), -1, dst, 80);
         ring = new LiveConnections(live);
+        int dstIp = org.onlab.packet.Ip4Address.valueOf(dst).toInt();
+        List<Firewall> fws = t.firewalls();
+        String dispatcher = vs == null ? null : vs.firstStage();
+        List<Server> servers = vs == null ? List.of() : t.childServers(dispatcher);
+        Prefill.fill(core, ring, live,
+                     n -> FlowKey.of(PacketSummary.PROTO_TCP, SynFrame.clientIp(n), SynFrame.clientPort(n), dstIp, 80),
+                     n -> {
+                         ConnectionPath p = ConnectionPath.viaFirewall(fws.get((int) (n % fws.size())).id());
+                         return dispatcher == null ? p : p.withNextDispatcher(dispatcher)
+                                 .withServer(servers.get((int) (n / fws.size() % servers.size())).id());
+                     });
+        next = live;
         decide();
         rulesPerDecision = sandwich.rulesApplied();
         if (sandwich.counter(BenchSandwich.PLACED) != 1 || rulesPerDecision < 2 || sandwich.packetsEmitted() != 1) {
             throw new IllegalStateException("the first decision was not made: placed "
                     + sandwich.counter(BenchSandwich.PLACED) + ", rules " + rulesPerDecision);
-        }
-        for (int i = 1; i < live; i++) {
-            decide();
         }
     }
 
@@ -114,14 +131,15 @@ public class SynDecisionBenchmark {
         long placed = sandwich.counter(BenchSandwich.PLACED);
         long rules = sandwich.rulesApplied();
         int size = core.connections.size();
-        if (placed != next || rules != next * rulesPerDecision || size != Math.min(next, live)) {
+        long decisions = next - live;
+        if (placed != decisions || rules != decisions * rulesPerDecision || size != live) {
             throw new IllegalStateException(String.format(
                     "decisions %d, placed %d, rules %d (expected %d each), table %d (expected %d)",
-                    next, placed, rules, rulesPerDecision, size, Math.min(next, live)));
+                    decisions, placed, rules, rulesPerDecision, size, live));
         }
     }
 
-    private FlowRuleOperations decide() {
+    FlowRuleOperations decide() {
         byte[] bytes = frame.connection(next++);
         PacketParser.parse(bytes, summary);
         sandwich.placeSyn(Role.EXTERNAL, summary, bytes);

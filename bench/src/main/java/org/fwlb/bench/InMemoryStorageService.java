@@ -9,12 +9,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A StorageService whose consistent maps serialize through the serializer they are built with
- * ({@link TranscodingConsistentMap}). Maps are shared by name, as in a cluster.
+ * A StorageService whose consistent maps are {@link InMemoryConsistentMap}s, serializing or not. Maps are
+ * shared by name, as in a cluster; like ONOS it refuses a map without a name or a serializer.
  */
-final class TranscodingStorageService extends StorageServiceAdapter {
+final class InMemoryStorageService extends StorageServiceAdapter {
 
-    private final Map<String, TranscodingConsistentMap<?, ?>> maps = new ConcurrentHashMap<>();
+    private final boolean serialize;
+    private final Map<String, InMemoryConsistentMap<?, ?>> maps = new ConcurrentHashMap<>();
+
+    /**
+     * Creates the service.
+     *
+     * @param serialize true: maps Kryo-encode keys and values with the serializer they are built with
+     */
+    InMemoryStorageService(boolean serialize) {
+        this.serialize = serialize;
+    }
 
     @Override
     public <K, V> ConsistentMapBuilder<K, V> consistentMapBuilder() {
@@ -26,7 +36,7 @@ final class TranscodingStorageService extends StorageServiceAdapter {
                     throw new IllegalStateException("a distributed map needs a name and a serializer");
                 }
                 return (ConsistentMap<K, V>) maps.computeIfAbsent(
-                        name(), n -> new TranscodingConsistentMap<K, V>(n, serializer()));
+                        name(), n -> new InMemoryConsistentMap<K, V>(n, serialize ? serializer() : null));
             }
 
             @Override
@@ -42,7 +52,7 @@ final class TranscodingStorageService extends StorageServiceAdapter {
      * @param name map name
      * @return the map, or null when not built
      */
-    TranscodingConsistentMap<?, ?> map(String name) {
+    InMemoryConsistentMap<?, ?> map(String name) {
         return maps.get(name);
     }
 }
