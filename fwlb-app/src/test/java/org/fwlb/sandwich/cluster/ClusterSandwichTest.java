@@ -1,5 +1,7 @@
 package org.fwlb.sandwich.cluster;
 
+import org.fwlb.testing.TcpFrames;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.fwlb.api.MemberStatus;
 import org.fwlb.config.ExampleConfigs;
@@ -398,18 +400,18 @@ class ClusterSandwichTest {
     }
 
     private Forwarding publicSegment(int i, int port, int flags) {
-        return net.receive(ext, CLIENT_PORT, segment(PUBLIC_CLIENT_MAC, net.side(Role.EXTERNAL).gatewayMac(),
+        return net.receive(ext, CLIENT_PORT, TcpFrames.segment(PUBLIC_CLIENT_MAC, net.side(Role.EXTERNAL).gatewayMac(),
                 publicClient(i), 40000 + i, WEB_SERVER, port, flags));
     }
 
     /** A segment from the web server back to public client i, entering the internal dispatcher. */
     private Forwarding serverSegment(int i, int port, int flags) {
-        return net.receive(in, CLIENT_PORT, segment(SERVER_MAC, net.side(Role.INTERNAL).gatewayMac(),
+        return net.receive(in, CLIENT_PORT, TcpFrames.segment(SERVER_MAC, net.side(Role.INTERNAL).gatewayMac(),
                 WEB_SERVER, port, publicClient(i), 40000 + i, flags));
     }
 
     private Forwarding privateSyn(int i) {
-        return net.receive(in, CLIENT_PORT, segment(PRIVATE_CLIENT_MAC, net.side(Role.INTERNAL).gatewayMac(),
+        return net.receive(in, CLIENT_PORT, TcpFrames.segment(PRIVATE_CLIENT_MAC, net.side(Role.INTERNAL).gatewayMac(),
                 privateClient(i), 50000 + i, PUBLIC_SERVER, 80, SYN));
     }
 
@@ -433,30 +435,6 @@ class ClusterSandwichTest {
     private static ConnectionKey key(String src, int sp, String dst, int dp) {
         return FlowKey.of(IPv4.PROTOCOL_TCP, Ip4.toInt(Ip4Address.valueOf(src)), sp,
                           Ip4.toInt(Ip4Address.valueOf(dst)), dp).canonical();
-    }
-
-    private static byte[] segment(MacAddress src, MacAddress dst, String sip, int sp, String dip, int dp,
-                                  int flags) {
-        TCP tcp = new TCP();
-        tcp.setSourcePort(sp);
-        tcp.setDestinationPort(dp);
-        tcp.setFlags((short) flags);
-        tcp.setSequence(1000);
-        tcp.setAcknowledge((flags & 0x10) != 0 ? 2000 : 0);
-        tcp.setDataOffset((byte) 5);
-        tcp.setWindowSize((short) 1000);
-        IPv4 ip = new IPv4();
-        ip.setSourceAddress(sip);
-        ip.setDestinationAddress(dip);
-        ip.setProtocol(IPv4.PROTOCOL_TCP);
-        ip.setTtl((byte) 64);
-        ip.setPayload(tcp);
-        Ethernet eth = new Ethernet();
-        eth.setSourceMACAddress(src);
-        eth.setDestinationMACAddress(dst);
-        eth.setEtherType(Ethernet.TYPE_IPV4);
-        eth.setPayload(ip);
-        return eth.serialize();
     }
 
     // ---- what the cluster holds ---------------------------------------------------------------------

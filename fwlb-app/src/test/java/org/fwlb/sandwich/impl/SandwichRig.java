@@ -12,6 +12,7 @@ import org.fwlb.model.HealthState;
 import org.fwlb.packet.PacketParser;
 import org.fwlb.packet.PacketSummary;
 import org.fwlb.testing.SharedTestStorageService;
+import org.fwlb.testing.TcpFrames;
 import org.onlab.packet.Ethernet;
 import org.onlab.packet.IPv4;
 import org.onlab.packet.MacAddress;
@@ -55,28 +56,9 @@ final class SandwichRig {
         lifecycle = new ConnectionLifecycle(ctx);
     }
 
-    /** Builds a TCP segment frame and parses it. */
+    /** Builds a TCP segment frame. */
     static byte[] segment(MacAddress src, MacAddress dst, String sip, int sp, String dip, int dp, int flags) {
-        TCP tcp = new TCP();
-        tcp.setSourcePort(sp);
-        tcp.setDestinationPort(dp);
-        tcp.setFlags((short) flags);
-        tcp.setSequence(1000);
-        tcp.setAcknowledge((flags & 0x10) != 0 ? 2000 : 0);
-        tcp.setDataOffset((byte) 5);
-        tcp.setWindowSize((short) 1000);
-        IPv4 ip = new IPv4();
-        ip.setSourceAddress(sip);
-        ip.setDestinationAddress(dip);
-        ip.setProtocol(IPv4.PROTOCOL_TCP);
-        ip.setTtl((byte) 64);
-        ip.setPayload(tcp);
-        Ethernet eth = new Ethernet();
-        eth.setSourceMACAddress(src);
-        eth.setDestinationMACAddress(dst);
-        eth.setEtherType(Ethernet.TYPE_IPV4);
-        eth.setPayload(ip);
-        return eth.serialize();
+        return TcpFrames.segment(src, dst, sip, sp, dip, dp, flags);
     }
 
     static PacketSummary parse(byte[] frame) {
