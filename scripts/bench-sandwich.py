@@ -82,6 +82,18 @@ def main():
         results['pinned'] = run(net, args)
         results['pinned']['packetInsPerConnection'] = round((punts(rt) - p0) / float(args.requests), 2)
 
+        print('== pinned mode under a SYN flood (hping3 --flood, random sources, from c3, 8 s)')
+        c0 = rt.counters()
+        flood = net.host('c3').popen('timeout 8 hping3 -S -p 80 --flood --rand-source 10.0.2.22')
+        time.sleep(1)
+        flooded = argparse.Namespace(requests=max(200, args.requests // 4), concurrency=args.concurrency)
+        results['pinnedUnderSynFlood'] = run(net, flooded)
+        flood.wait()
+        c1 = rt.counters()
+        results['pinnedUnderSynFlood']['synPuntsDuringFlood'] = c1.get('synPunts', 0) - c0.get('synPunts', 0)
+        results['pinnedUnderSynFlood']['puntMeterPps'] = 2000
+        fwlbtest.wait_for(lambda: len(rt.connections()) < 50, 60, interval=1, what='flood entries idled out')
+
         print('== static-hash mode')
         tc = [{'id': 'web', 'protocol': 'tcp', 'ports': [80], 'mode': 'static-hash', 'policy': 'static-hash',
                'unknownNonSyn': 'forward'},
@@ -110,10 +122,10 @@ def main():
         net.stop()
         rt.stop()
     print()
-    print('%-12s %10s %12s %12s %10s' % ('mode', 'conn/s', 'connect p50', 'connect p99', 'pkt-in/conn'))
-    for k in ('pinned', 'staticHash', 'baseline'):
+    print('%-20s %10s %12s %12s %10s' % ('mode', 'conn/s', 'connect p50', 'connect p99', 'pkt-in/conn'))
+    for k in ('pinned', 'pinnedUnderSynFlood', 'staticHash', 'baseline'):
         r = results.get(k, {})
-        print('%-12s %10s %10s ms %10s ms %10s' % (k, r.get('connectionsPerSecond'), r.get('connectP50ms'),
+        print('%-20s %10s %10s ms %10s ms %10s' % (k, r.get('connectionsPerSecond'), r.get('connectP50ms'),
                                                    r.get('connectP99ms'), r.get('packetInsPerConnection')))
     print('flow rules per connection per switch:', results.get('flowRulesPerConnection'))
     with open(args.out, 'w') as fp:

@@ -128,3 +128,35 @@ def test_bad_openflow_input_closes_only_that_connection(topo, name, payload):
     with open(topo.runtime.log) as f:
         log = f.read()
     assert 'closing OpenFlow connection' in log or 'rejected' in log.lower(), name
+
+
+def admin_states(rt):
+    return {k: v['adminState'] for k, v in rt.firewalls().items()}
+
+
+def test_bad_rest_and_cli_input_is_refused_and_changes_nothing(topo):
+    rt = topo.runtime
+    before = admin_states(rt)
+    netcfg_before = rt.get('/onos/v1/network/configuration')
+    code, body = rt.post('/onos/fwlb/firewalls/nosuchfw/drain')
+    assert code == 404 and 'nosuchfw' in body['message'], body
+    code, body = rt.post('/onos/fwlb/firewalls/fw1/explode')
+    assert code == 400 and 'explode' in body['message'], body
+    code, body = rt.request('GET', '/onos/fwlb/connections?client=not-an-ip')
+    assert code == 400, body
+    code, body = rt.request('GET', '/onos/fwlb/connections?state=dancing')
+    assert code == 400, body
+    bad = {'apps': {'org.fwlb.core': {'fwlb': {'sandwich': {'firewalls': [{'id': 'fw1', 'outside': {'mac': 'zz'}}]}}}}}
+    code, body = rt.post('/onos/v1/network/configuration', bad)
+    assert code == 400, body
+    assert rt.get('/onos/v1/network/configuration') == netcfg_before
+    assert admin_states(rt) == before
+    rc, out = rt.cli('fwlb:firewall-drain', 'nosuchfw')
+    assert rc != 0 and 'nosuchfw' in out, out
+    rc, out = rt.cli('fwlb:connections', '--colour', 'red')
+    assert rc != 0 and 'colour' in out, out
+    rc, out = rt.cli('fwlb:connections', '--state', 'dancing')
+    assert rc != 0 and 'dancing' in out, out
+    assert admin_states(rt) == before
+    rc, out = rt.cli('fwlb:firewalls')
+    assert rc == 0 and 'fw1' in out and 'fw3' in out, out
