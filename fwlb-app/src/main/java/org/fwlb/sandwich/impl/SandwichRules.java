@@ -14,6 +14,7 @@ import org.fwlb.model.Server;
 import org.fwlb.model.TrafficClass;
 import org.fwlb.model.UnknownNonSynAction;
 import org.fwlb.model.VirtualService;
+import org.fwlb.policy.FlowHash;
 import org.onlab.packet.Ethernet;
 import org.onlab.packet.IPv4;
 import org.onlab.packet.Ip4Address;
@@ -130,7 +131,7 @@ public final class SandwichRules {
         FirewallDispatcher in = side(t, origin);
         FirewallDispatcher out = side(t, other);
         List<FlowRule> rules = new ArrayList<>(4);
-        rules.add(pinned(in.deviceId(), PRIO_PINNED_ORIGIN, match(f), towardsFirewall(t, fw, origin), idleSeconds));
+        rules.add(pinned(in.deviceId(), PRIO_PINNED_ORIGIN, f, towardsFirewall(t, fw, origin), idleSeconds));
         Optional<Server> server = entry.path().serverId().map(t::server);
         if (server.isPresent() && origin == Role.EXTERNAL) {
             // FIG 6: the internal firewall dispatcher is also the server dispatcher (L4/3): rewrite the VIP
@@ -141,16 +142,16 @@ public final class SandwichRules {
                     .setEthSrc(out.gatewayMac()).setEthDst(s.mac())
                     .setIpDst(s.ip())
                     .setOutput(s.location().port()).build();
-            rules.add(pinned(out.deviceId(), PRIO_PINNED, match(f), toServer, idleSeconds));
+            rules.add(pinned(out.deviceId(), PRIO_PINNED, f, toServer, idleSeconds));
             FlowKey serverReply = FlowKey.of(f.protocol(), Ip4.toInt(s.ip().getIp4Address()), f.dstPort(),
                                              f.srcIp(), f.srcPort());
             TrafficTreatment back = DefaultTrafficTreatment.builder()
                     .setIpSrc(vip)
                     .setEthSrc(out.gatewayMac()).setEthDst(fw.inside().mac())
                     .setOutput(fw.inside().port()).build();
-            rules.add(pinned(out.deviceId(), PRIO_PINNED, match(serverReply), back, idleSeconds));
+            rules.add(pinned(out.deviceId(), PRIO_PINNED, serverReply, back, idleSeconds));
         } else {
-            rules.add(pinned(out.deviceId(), PRIO_PINNED, match(reply), towardsFirewall(t, fw, other), idleSeconds));
+            rules.add(pinned(out.deviceId(), PRIO_PINNED, reply, towardsFirewall(t, fw, other), idleSeconds));
         }
         return rules;
     }
@@ -200,9 +201,30 @@ public final class SandwichRules {
         return priority == PRIO_PINNED || priority == PRIO_PINNED_ORIGIN;
     }
 
-    private FlowRule pinned(DeviceId device, int priority, TrafficSelector s, TrafficTreatment tr, int idleSeconds) {
-        return DefaultFlowRule.builder().forDevice(device).fromApp(appId)
-                .withPriority(priority).withSelector(s).withTreatment(tr)
+    /**
+     * Returns the flow id (cookie) of a pinned rule: the application id in the upper 16 bits, as ONOS does,
+     * and a hash of device, priority and 5-tuple below. The same connection always gets the same ids (so
+     * rebuilt rules remove or overwrite the installed ones), and building it costs no string formatting
+     * (ONOS's default id hashes every criterion's toString, the most expensive step of a SYN decision).
+     *
+     * @param appId    owner
+     * @param device   device
+     * @param priority priority
+     * @param f        the 5-tuple the rule matches
+     * @return the cookie
+     */
+    static long pinnedCookie(ApplicationId appId, DeviceId device, int priority, FlowKey f) {
+        long h = FlowHash.mix(device.hashCode() * 31L + priority);
+        h = FlowHash.mix(h ^ (((long) f.srcIp() << 32) | (f.dstIp() & 0xffffffffL)));
+        h = FlowHash.mix(h ^ (((long) f.protocol() << 32) | ((long) f.srcPort() << 16) | f.dstPort()));
+        return ((long) appId.id() << 48) | (h & 0xffff_ffff_ffffL);
+    }
+
+    private FlowRule pinned(DeviceId device, int priority, FlowKey f, TrafficTreatment tr, int idleSeconds) {
+        // ONOS takes the application id from the cookie's upper 16 bits when a cookie is given
+        return DefaultFlowRule.builder().forDevice(device)
+                .withCookie(pinnedCookie(appId, device, priority, f))
+                .withPriority(priority).withSelector(match(f)).withTreatment(tr)
                 .makeTemporary(idleSeconds).build();
     }
 
