@@ -58,18 +58,28 @@ final class FirewallProber {
      */
     void tick(FwlbTopology t) {
         ProbeSettings ps = t.probe();
-        for (Firewall fw : t.firewalls()) {
-            for (Role role : Role.values()) {
-                FirewallDispatcher d = SandwichRules.side(t, role);
-                boolean outside = role == Role.EXTERNAL;
-                if (!isMaster.test(d.deviceId())) {
-                    // not ours, or the switch is away: no verdict; start afresh when it is back
-                    tracks.remove(probeId(fw, outside));
-                    continue;
-                }
+        for (Role role : Role.values()) {
+            FirewallDispatcher d = SandwichRules.side(t, role);
+            boolean outside = role == Role.EXTERNAL;
+            if (!isMaster.test(d.deviceId())) {
+                // not ours, or the switch is away: no verdict; start afresh when it is back
+                t.firewalls().forEach(fw -> tracks.remove(probeId(fw, outside)));
+                continue;
+            }
+            // If no interface on this side answered, the fault is far more likely on our side (packet-ins
+            // starved, e.g. by a SYN flood) than every firewall failing at once: the round does not count.
+            // A port going down still marks its firewall down at once.
+            boolean anyAnswered = t.firewalls().size() < 2;
+            for (Firewall fw : t.firewalls()) {
+                Track tr = tracks.get(probeId(fw, outside));
+                anyAnswered |= tr == null || !tr.sent || tr.answered;
+            }
+            for (Firewall fw : t.firewalls()) {
                 Track tr = tracks.computeIfAbsent(probeId(fw, outside), k -> new Track());
-                tr.judge(ps);
-                report(probeId(fw, outside), tr);
+                if (anyAnswered) {
+                    tr.judge(ps);
+                    report(probeId(fw, outside), tr);
+                }
                 if (!tr.portDown) {
                     send(d, outside ? fw.outside().port() : fw.inside().port(),
                          (outside ? fw.outside() : fw.inside()).ip().getIp4Address());

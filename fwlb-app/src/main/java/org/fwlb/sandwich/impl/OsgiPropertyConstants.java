@@ -11,12 +11,12 @@ public final class OsgiPropertyConstants {
     /** Punted packets (SYNs, unknown segments) per second and switch, enforced by an OpenFlow meter; 0 = no meter. */
     public static final String PUNT_RATE_PPS = "puntRatePps";
     /** Default punt rate. */
-    public static final int PUNT_RATE_PPS_DEFAULT = 2000;
+    public static final int PUNT_RATE_PPS_DEFAULT = 400;
 
     /** Burst of the punt meter, packets. */
     public static final String PUNT_BURST = "puntBurst";
     /** Default punt burst. */
-    public static final int PUNT_BURST_DEFAULT = 500;
+    public static final int PUNT_BURST_DEFAULT = 200;
 
     /** Whether firewalls are probed (ARP through both interfaces). */
     public static final String PROBE_ENABLED = "probeEnabled";

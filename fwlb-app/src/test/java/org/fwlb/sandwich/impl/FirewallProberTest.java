@@ -61,6 +61,17 @@ class FirewallProberTest {
     }
 
     @Test
+    void aRoundWithoutAnyAnswerOnOneSideIsInconclusive() {
+        prober.tick(t);
+        for (int i = 0; i < t.probe().downAfter() + 2; i++) {
+            prober.tick(t);                           // nobody answers: the controller's own path is suspect
+        }
+        for (org.fwlb.model.Firewall fw : t.firewalls()) {
+            assertEquals(HealthState.UP, health(fw), fw.id());
+        }
+    }
+
+    @Test
     void portDownMarksTheFirewallDownAtOnce() {
         prober.onPortStatus(t, t.internal().get().deviceId(), fw1.inside().port(), false);
         assertEquals(HealthState.DOWN, health(fw1));
