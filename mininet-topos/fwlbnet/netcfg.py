@@ -90,6 +90,10 @@ def build_netcfg(spec):
         loc = _dispatcher_location(spec, d)
         if loc is not None:
             e['location'] = loc
+        if d.host is not None:
+            front = spec.hosts[d.host].intfs[0]
+            if spec.switches[front.switch].controlled:
+                e['attachment'] = _location(spec, front.switch, front.port)
         e.update({'reaches': list(d.reaches), 'policy': d.policy, 'weight': d.weight,
                   'maxConnections': d.max_connections, 'adminState': d.admin_state})
         dispatchers.append(e)

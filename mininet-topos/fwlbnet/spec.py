@@ -1148,7 +1148,7 @@ def _parse_services(raw, spec):
         p = 'services[%d]' % i
         _obj(s, p)
         _keys(s, p, {'id', 'vip', 'protocol', 'port', 'serviceType', 'firstStage', 'mode',
-                     'unknownNonSyn', 'policy'}, required=('id', 'vip', 'port', 'firstStage'))
+                     'unknownNonSyn', 'policy', 'dataPorts'}, required=('id', 'vip', 'port', 'firstStage'))
         sid = _str(s['id'], p + '.id', _ID_RE, 'an id')
         if sid in ids:
             _fail(p + '.id', 'duplicate service %r' % sid)
@@ -1172,6 +1172,14 @@ def _parse_services(raw, spec):
         e = {'id': sid, 'vip': str(vip), 'protocol': proto, 'port': port, 'serviceType': stype,
              'firstStage': fs, 'mode': mode,
              'unknownNonSyn': _enum(s.get('unknownNonSyn', 'drop'), p + '.unknownNonSyn', UNKNOWN_NON_SYN)}
+        if s.get('dataPorts') is not None:   # FTP passive ports: follow the control connection
+            dp = s['dataPorts']
+            if not isinstance(dp, list) or len(dp) != 2:
+                _fail(p + '.dataPorts', 'must be [first, last]')
+            a, z = _int(dp[0], p + '.dataPorts[0]', 1, 65535), _int(dp[1], p + '.dataPorts[1]', 1, 65535)
+            if a > z or a <= port <= z:
+                _fail(p + '.dataPorts', '[%d, %d] is not a data port range apart from port %d' % (a, z, port))
+            e['dataPorts'] = [a, z]
         if s.get('policy') is not None:      # optional: overrides every stage's own policy
             e['policy'] = _mode_policy(s, p)[1]
         elif mode == 'static-hash':

@@ -53,9 +53,9 @@ public final class FwlbConfigParser {
     static final List<String> SERVER_FIELDS = ImmutableList.of("id", "ip", "mac", "location", "services",
                                                                "weight", "maxConnections", "adminState");
     static final List<String> DISPATCHER_FIELDS = ImmutableList.of("id", "kind", "deviceId", "mac", "ip",
-            "location", "reaches", "policy", "weight", "maxConnections", "adminState");
+            "location", "attachment", "reaches", "policy", "weight", "maxConnections", "adminState");
     static final List<String> SERVICE_FIELDS = ImmutableList.of("id", "vip", "protocol", "port", "serviceType",
-            "firstStage", "mode", "unknownNonSyn", "policy");
+            "firstStage", "mode", "unknownNonSyn", "policy", "dataPorts");
     static final List<String> TIMEOUT_FIELDS = ImmutableList.of("idleSeconds", "closingSeconds");
     static final List<String> TABLE_FIELDS = ImmutableList.of("maxConnections");
 
@@ -339,6 +339,12 @@ public final class FwlbConfigParser {
             errors.add(child(path, "location"), "is required for a host-realized dispatcher (one without deviceId)");
             locOk = false;
         }
+        ConnectPoint attach = f.location(o, "attachment", path);
+        boolean attachOk = !present(o, "attachment") || attach != null;
+        if (present(o, "attachment") && present(o, "deviceId")) {
+            errors.add(child(path, "attachment"), "is only for a host-realized dispatcher (one without deviceId)");
+            attachOk = false;
+        }
         List<String> reaches = f.strings(o, "reaches", path, JsonFields.ID, "id");
         if (reaches != null && reaches.isEmpty() && o.get("reaches").size() == 0) {
             errors.add(child(path, "reaches"), "needs at least one server or dispatcher id");
@@ -348,12 +354,12 @@ public final class FwlbConfigParser {
         Integer weight = f.intField(o, "weight", path, 1, 1, MAX_WEIGHT);
         Integer max = f.intField(o, "maxConnections", path, 0, 0, MAX_MEMBER_CONNECTIONS);
         AdminState admin = f.enumField(o, "adminState", path, AdminState.UP, AdminState::fromJson, ADMIN_NAMES);
-        if (id == null || kind == null || !devOk || mac == null || ip == null || !locOk || reaches == null
+        if (id == null || kind == null || !devOk || mac == null || ip == null || !locOk || !attachOk || reaches == null
                 || policy == null || weight == null || max == null || admin == null) {
             return;
         }
         b.addDispatcher(Dispatcher.builder().id(id).kind(kind).deviceId(dev).mac(mac).ip(ip).location(loc)
-                                .reaches(reaches).policy(policy).weight(weight).maxConnections(max)
+                                .attachment(attach).reaches(reaches).policy(policy).weight(weight).maxConnections(max)
                                 .adminState(admin).build());
     }
 
@@ -381,12 +387,39 @@ public final class FwlbConfigParser {
         if (present(o, "policy") && policy == null) {
             return;
         }
+        int[] data = dataPorts(o, path, port);
         if (id == null || vip == null || proto == null || port == null || type == null || first == null
-                || mode == null || nonSyn == null) {
+                || mode == null || nonSyn == null || data == null) {
             return;
         }
         b.addService(VirtualService.builder().id(id).vip(vip).protocol(proto).port(port.intValue()).serviceType(type)
-                             .firstStage(first).mode(mode).unknownNonSyn(nonSyn).policy(policy).build());
+                             .firstStage(first).mode(mode).unknownNonSyn(nonSyn).policy(policy)
+                             .dataPorts(data[0], data[1]).build());
+    }
+
+    /** "dataPorts": [first, last], the passive FTP ports whose connections follow the control connection. */
+    private int[] dataPorts(ObjectNode o, String path, Long servicePort) {
+        if (!present(o, "dataPorts")) {
+            return new int[]{0, 0};
+        }
+        String p = child(path, "dataPorts");
+        JsonNode n = o.get("dataPorts");
+        if (!n.isArray() || n.size() != 2 || !n.get(0).canConvertToInt() || !n.get(1).canConvertToInt()
+                || !n.get(0).isIntegralNumber() || !n.get(1).isIntegralNumber()) {
+            errors.add(p, "must be [first, last], two port numbers");
+            return null;
+        }
+        int a = n.get(0).intValue();
+        int z = n.get(1).intValue();
+        if (a < 1 || z > 65535 || a > z) {
+            errors.add(p, "[" + a + ", " + z + "] is not a port range (1 <= first <= last <= 65535)");
+            return null;
+        }
+        if (servicePort != null && servicePort >= a && servicePort <= z) {
+            errors.add(p, "[" + a + ", " + z + "] contains the service's own port " + servicePort);
+            return null;
+        }
+        return new int[]{a, z};
     }
 
     private void parseTimeouts(JsonNode node, FwlbTopology.Builder b) {

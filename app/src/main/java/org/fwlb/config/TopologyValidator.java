@@ -251,6 +251,7 @@ public final class TopologyValidator {
                 errors.add(child(p, "ip"), d.ip() + " is already used by " + owner);
             }
             d.location().ifPresent(cp -> location(cp, child(p, "location")));
+            d.attachment().ifPresent(cp -> location(cp, child(p, "attachment")));
             if (d.kind() == DispatcherKind.L7_3 && d.isSwitchRealized()) {
                 errors.add(child(p, "deviceId"), "an L7/3 dispatcher is a process, not a switch: omit deviceId "
                         + "and give its location");

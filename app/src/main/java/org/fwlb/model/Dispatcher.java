@@ -26,6 +26,7 @@ public final class Dispatcher {
     private final MacAddress mac;
     private final IpAddress ip;
     private final ConnectPoint location;
+    private final ConnectPoint attachment;
     private final ImmutableList<String> reaches;
     private final String policy;
     private final int weight;
@@ -39,6 +40,8 @@ public final class Dispatcher {
         this.mac = checkNotNull(b.mac, "mac");
         this.ip = checkNotNull(b.ip, "ip");
         this.location = b.location;
+        this.attachment = b.attachment;
+        checkArgument(attachment == null || deviceId == null, "only a host-realized dispatcher has an attachment");
         checkArgument(deviceId != null || location != null, "a host-realized dispatcher needs a location");
         this.reaches = ImmutableList.copyOf(b.reaches);
         this.policy = checkNotNull(b.policy, "policy");
@@ -65,7 +68,7 @@ public final class Dispatcher {
      */
     public Builder toBuilder() {
         return new Builder().id(id).kind(kind).deviceId(deviceId).mac(mac).ip(ip).location(location)
-                .reaches(reaches).policy(policy).weight(weight).maxConnections(maxConnections)
+                .attachment(attachment).reaches(reaches).policy(policy).weight(weight).maxConnections(maxConnections)
                 .adminState(adminState);
     }
 
@@ -134,6 +137,17 @@ public final class Dispatcher {
     }
 
     /**
+     * Returns, for a host-realized dispatcher, the switch port the host itself is plugged into. When that
+     * switch is controlled it acts as the host's firewall-dispatching module (seed FIG 8, DF): it strips
+     * the path tag from the SYN and steers the host's replies to the connection's firewall.
+     *
+     * @return connect point, or empty
+     */
+    public Optional<ConnectPoint> attachment() {
+        return Optional.ofNullable(attachment);
+    }
+
+    /**
      * Returns the ids of the servers and next-stage dispatchers this dispatcher reaches, in order.
      *
      * @return ids
@@ -189,13 +203,13 @@ public final class Dispatcher {
         Dispatcher d = (Dispatcher) o;
         return weight == d.weight && maxConnections == d.maxConnections && id.equals(d.id) && kind == d.kind
                 && Objects.equals(deviceId, d.deviceId) && mac.equals(d.mac) && ip.equals(d.ip)
-                && Objects.equals(location, d.location) && reaches.equals(d.reaches) && policy.equals(d.policy)
+                && Objects.equals(location, d.location) && Objects.equals(attachment, d.attachment) && reaches.equals(d.reaches) && policy.equals(d.policy)
                 && adminState == d.adminState;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, kind, deviceId, mac, ip, location, reaches, policy, weight, maxConnections,
+        return Objects.hash(id, kind, deviceId, mac, ip, location, attachment, reaches, policy, weight, maxConnections,
                             adminState);
     }
 
@@ -203,7 +217,7 @@ public final class Dispatcher {
     public String toString() {
         return MoreObjects.toStringHelper("Dispatcher").omitNullValues().add("id", id)
                 .add("kind", kind.jsonName()).add("deviceId", deviceId).add("mac", mac).add("ip", ip)
-                .add("location", location).add("reaches", reaches).add("policy", policy).add("weight", weight)
+                .add("location", location).add("attachment", attachment).add("reaches", reaches).add("policy", policy).add("weight", weight)
                 .add("maxConnections", maxConnections).add("adminState", adminState).toString();
     }
 
@@ -217,6 +231,7 @@ public final class Dispatcher {
         private MacAddress mac;
         private IpAddress ip;
         private ConnectPoint location;
+        private ConnectPoint attachment;
         private List<String> reaches = ImmutableList.of();
         private String policy = "round-robin";
         private int weight = 1;
@@ -289,6 +304,17 @@ public final class Dispatcher {
          */
         public Builder location(ConnectPoint location) {
             this.location = location;
+            return this;
+        }
+
+        /**
+         * Sets the host's own attachment point (host-realized dispatchers only; null when none).
+         *
+         * @param attachment connect point or null
+         * @return this
+         */
+        public Builder attachment(ConnectPoint attachment) {
+            this.attachment = attachment;
             return this;
         }
 

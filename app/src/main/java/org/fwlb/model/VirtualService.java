@@ -23,6 +23,8 @@ public final class VirtualService {
     private final DispatchMode mode;
     private final UnknownNonSynAction unknownNonSyn;
     private final String policy;
+    private final int dataPortMin;
+    private final int dataPortMax;
 
     private VirtualService(Builder b) {
         this.id = checkNotNull(b.id, "id");
@@ -35,6 +37,11 @@ public final class VirtualService {
         this.mode = checkNotNull(b.mode, "mode");
         this.unknownNonSyn = checkNotNull(b.unknownNonSyn, "unknownNonSyn");
         this.policy = b.policy;
+        checkArgument(b.dataPortMin == 0 && b.dataPortMax == 0
+                || b.dataPortMin >= 1 && b.dataPortMin <= b.dataPortMax && b.dataPortMax <= 65535,
+                      "data port range out of order or range");
+        this.dataPortMin = b.dataPortMin;
+        this.dataPortMax = b.dataPortMax;
     }
 
     /**
@@ -127,6 +134,44 @@ public final class VirtualService {
         return Optional.ofNullable(policy);
     }
 
+    /**
+     * Tells whether the service has related data connections (FTP passive mode): connections from a client to
+     * the VIP on these ports follow the client's control connection to the same server.
+     *
+     * @return true when a data port range is configured
+     */
+    public boolean hasDataPorts() {
+        return dataPortMin > 0;
+    }
+
+    /**
+     * Tells whether a port is one of the service's data ports.
+     *
+     * @param p TCP port
+     * @return true if within the data port range
+     */
+    public boolean isDataPort(int p) {
+        return dataPortMin > 0 && p >= dataPortMin && p <= dataPortMax;
+    }
+
+    /**
+     * Returns the first data port.
+     *
+     * @return port, 0 when none
+     */
+    public int dataPortMin() {
+        return dataPortMin;
+    }
+
+    /**
+     * Returns the last data port.
+     *
+     * @return port, 0 when none
+     */
+    public int dataPortMax() {
+        return dataPortMax;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -138,12 +183,14 @@ public final class VirtualService {
         VirtualService v = (VirtualService) o;
         return port == v.port && id.equals(v.id) && vip.equals(v.vip) && protocol == v.protocol
                 && serviceType.equals(v.serviceType) && firstStage.equals(v.firstStage) && mode == v.mode
-                && unknownNonSyn == v.unknownNonSyn && Objects.equals(policy, v.policy);
+                && unknownNonSyn == v.unknownNonSyn && Objects.equals(policy, v.policy)
+                && dataPortMin == v.dataPortMin && dataPortMax == v.dataPortMax;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, vip, protocol, port, serviceType, firstStage, mode, unknownNonSyn, policy);
+        return Objects.hash(id, vip, protocol, port, serviceType, firstStage, mode, unknownNonSyn, policy, dataPortMin,
+                            dataPortMax);
     }
 
     @Override
@@ -151,7 +198,8 @@ public final class VirtualService {
         return MoreObjects.toStringHelper("VirtualService").omitNullValues().add("id", id).add("vip", vip)
                 .add("protocol", protocol.jsonName()).add("port", port).add("serviceType", serviceType)
                 .add("firstStage", firstStage).add("mode", mode.jsonName())
-                .add("unknownNonSyn", unknownNonSyn.jsonName()).add("policy", policy).toString();
+                .add("unknownNonSyn", unknownNonSyn.jsonName()).add("policy", policy)
+                .add("dataPorts", dataPortMin > 0 ? dataPortMin + "-" + dataPortMax : null).toString();
     }
 
     /**
@@ -167,6 +215,8 @@ public final class VirtualService {
         private DispatchMode mode = DispatchMode.PINNED;
         private UnknownNonSynAction unknownNonSyn = UnknownNonSynAction.DROP;
         private String policy;
+        private int dataPortMin;
+        private int dataPortMax;
 
         private Builder() {
         }
@@ -267,6 +317,19 @@ public final class VirtualService {
          */
         public Builder policy(String policy) {
             this.policy = policy;
+            return this;
+        }
+
+        /**
+         * Sets the data port range (both 0 for none).
+         *
+         * @param min first port
+         * @param max last port
+         * @return this
+         */
+        public Builder dataPorts(int min, int max) {
+            this.dataPortMin = min;
+            this.dataPortMax = max;
             return this;
         }
 
