@@ -82,4 +82,21 @@ public interface DispatchService {
      * @return counter name to value
      */
     Map<String, Long> counters();
+
+    /**
+     * Takes an L7/3 dispatcher's periodic report (seed [0036]): it proves the dispatcher alive, and its
+     * servers' health becomes theirs (for servers no stage switch probes).
+     *
+     * @param dispatcherId an L7/3 dispatcher's id
+     * @param report       the report
+     * @throws IllegalArgumentException for an unknown id or one that is not an L7/3 dispatcher
+     */
+    void l7Report(String dispatcherId, L7Report report);
+
+    /**
+     * Returns the L7/3 dispatchers' statuses.
+     *
+     * @return statuses in configuration order
+     */
+    java.util.List<L7Status> l7Dispatchers();
 }

@@ -130,4 +130,14 @@ final class FakeDispatchService implements DispatchService {
         }
         return Optional.of(b.build());
     }
+
+    @Override
+    public void l7Report(String dispatcherId, org.fwlb.api.L7Report report) {
+        throw new IllegalArgumentException("not an L7/3 dispatcher: " + dispatcherId);
+    }
+
+    @Override
+    public List<org.fwlb.api.L7Status> l7Dispatchers() {
+        return new java.util.ArrayList<>();
+    }
 }

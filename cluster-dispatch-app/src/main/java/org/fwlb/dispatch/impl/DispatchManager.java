@@ -5,6 +5,8 @@ import org.fwlb.api.DispatchService;
 import org.fwlb.api.FwlbTopologyEvent;
 import org.fwlb.api.FwlbTopologyListener;
 import org.fwlb.api.FwlbTopologyService;
+import org.fwlb.api.L7Report;
+import org.fwlb.api.L7Status;
 import org.fwlb.api.MemberStateEvent;
 import org.fwlb.api.MemberStateListener;
 import org.fwlb.api.MemberStateService;
@@ -132,6 +134,7 @@ public class DispatchManager implements DispatchService {
     private StagePlacer placer;
     private StageLifecycle lifecycle;
     private ServerProber prober;
+    private L7Registry l7;
     private PacketProcessor processor;
     private ExecutorService events;
     private ScheduledExecutorService timers;
@@ -150,6 +153,7 @@ public class DispatchManager implements DispatchService {
         placer = new StagePlacer(ctx, members);
         lifecycle = new StageLifecycle(ctx);
         prober = new ServerProber(ctx, memberStateService, usable);
+        l7 = new L7Registry(memberStateService, id -> ServerProber.probes(plan, id));
         processor = new DispatchPacketProcessor(ctx, mastershipService::isLocalMaster, new VipArp(ctx), placer,
                                                 lifecycle, prober);
         events = Executors.newSingleThreadExecutor(groupedThreads("fwlb/dispatch", "events", log));
@@ -252,6 +256,8 @@ public class DispatchManager implements DispatchService {
 
     private void probeTick() {
         try {
+            DispatchPlan current = plan;
+            l7.sweep(current.topology(), System.currentTimeMillis(), l7TimeoutMs(current.topology()));
             if (serverProbeEnabled) {
                 DispatchPlan p = plan;
                 prober.tick(p, p.topology().probe());
@@ -259,6 +265,11 @@ public class DispatchManager implements DispatchService {
         } catch (RuntimeException e) {
             log.warn("server probe round failed", e);
         }
+    }
+
+    /** An L7 dispatcher silent for three probe intervals (at least 1.5 s) is dead. */
+    private static long l7TimeoutMs(FwlbTopology t) {
+        return Math.max(1500, 3L * t.probe().intervalMs());
     }
 
     // ---- topology and rules ---------------------------------------------------------------
@@ -439,6 +450,19 @@ public class DispatchManager implements DispatchService {
         Map<String, Long> c = new LinkedHashMap<>(counters.snapshot());
         c.put("connectionsThroughStages", (long) connections(null).size());
         return c;
+    }
+
+    @Override
+    public void l7Report(String dispatcherId, L7Report report) {
+        if (report == null) {
+            throw new IllegalArgumentException("report must not be empty");
+        }
+        l7.report(topologyService.topology(), dispatcherId, report, System.currentTimeMillis());
+    }
+
+    @Override
+    public List<L7Status> l7Dispatchers() {
+        return l7.statuses(topologyService.topology(), System.currentTimeMillis());
     }
 
     // ---- listeners ----------------------------------------------------------------------

@@ -10,6 +10,6 @@ import java.util.Set;
 public class ClusterDispatchWebApplication extends AbstractWebApplication {
     @Override
     public Set<Class<?>> getClasses() {
-        return getClasses(DispatchTreeWebResource.class, DispatchWebResource.class);
+        return getClasses(DispatchTreeWebResource.class, DispatchWebResource.class, L7WebResource.class);
     }
 }
