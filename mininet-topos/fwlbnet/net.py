@@ -27,6 +27,11 @@ KEEP = object()          # "controller as in the spec"
 _ACTIVE = set()          # prefixes of the Nets started by this process
 
 
+#: management network of the L7/3 dispatcher hosts (root namespace end: MGMT_ROOT_IP)
+MGMT_NET = '10.254.0.%d'
+MGMT_ROOT_IP = '10.254.0.254'
+
+
 class NetError(RuntimeError):
     """A topology could not be built, started, reached or stopped; the message says why."""
 
@@ -904,8 +909,35 @@ class Net(Topology):
         # named network namespaces: `ip netns exec <prefix>-<host> ...` works from any shell
         for h in self.hosts.values():
             sh(['ip', 'netns', 'attach', spec.netns(h.name), str(h.pid)], check=True)
+        self._management()
         if self.start_services:
             self._start_all_services()
+
+    def _management(self):
+        """L7/3 dispatcher hosts (role dispatcher) get a management interface `mgmt0` on a root-namespace
+        Linux bridge <prefix>mgmt (MGMT_ROOT_IP), out of band of the data network: their processes talk to
+        the controller's REST there (reports, directory). Host addresses: MGMT_NET .1, .2, ... in spec order."""
+        hosts = [h for h in self.spec.hosts.values() if h.role == 'dispatcher']
+        if not hosts:
+            return
+        br = self.prefix + 'mgmt'
+        sh(['ip', 'link', 'add', br, 'type', 'bridge'], check=True)
+        sh(['ip', 'addr', 'add', MGMT_ROOT_IP + '/24', 'dev', br], check=True)
+        sh(['ip', 'link', 'set', br, 'up'], check=True)
+        for k, h in enumerate(hosts):
+            root_end = (self.prefix + 'm' + h.name)[:15]
+            pid = str(self.hosts[h.name].pid)
+            sh(['ip', 'link', 'add', root_end, 'type', 'veth', 'peer', 'name', 'mgmt0', 'netns', pid], check=True)
+            sh(['ip', 'link', 'set', root_end, 'master', br, 'up'], check=True)
+            p = self.hosts[h.name].run(['sh', '-c', 'ip addr add %s/24 dev mgmt0 && ip link set mgmt0 up && '
+                                        'ethtool -K mgmt0 tx off >/dev/null' % self.management_ip(h.name)])
+            if p.returncode != 0:
+                raise NetError('management interface of %s: %s' % (h.name, (p.stderr or p.stdout).strip()))
+
+    def management_ip(self, host):
+        """The management address of a dispatcher host (see _management)."""
+        hosts = [h.name for h in self.spec.hosts.values() if h.role == 'dispatcher']
+        return MGMT_NET % (hosts.index(host) + 1)
 
     def _start_all_services(self):
         waits = []
