@@ -45,6 +45,8 @@ final class DispatchPlan {
     private final ImmutableList<VirtualService> services;
     private final ImmutableMap<DeviceId, ImmutableList<Spot>> spots;
     private final ImmutableMap<String, ImmutableList<VirtualService>> servicesOfStage;
+    private final Map<DeviceId, Map<Integer, Dispatcher>> arpAnswers;
+    private final List<ServerProber.Target> probeTargets;
 
     private DispatchPlan(FwlbTopology t) {
         this.topology = t;
@@ -78,6 +80,8 @@ final class DispatchPlan {
         ImmutableMap.Builder<DeviceId, ImmutableList<Spot>> b = ImmutableMap.builder();
         bySpot.forEach((k, v) -> b.put(k, ImmutableList.copyOf(v)));
         this.spots = b.build();
+        this.arpAnswers = computeArpAnswers();
+        this.probeTargets = ImmutableList.copyOf(ServerProber.computeTargets(this));
     }
 
     /**
@@ -217,6 +221,15 @@ final class DispatchPlan {
      * @return device to (VIP to first stage)
      */
     Map<DeviceId, Map<Integer, Dispatcher>> arpAnswers() {
+        return arpAnswers;
+    }
+
+    /** @return the servers probed from their L4/3 stage's switch (computed once per plan) */
+    List<ServerProber.Target> probeTargets() {
+        return probeTargets;
+    }
+
+    private Map<DeviceId, Map<Integer, Dispatcher>> computeArpAnswers() {
         Map<DeviceId, Map<Integer, Dispatcher>> out = new LinkedHashMap<>();
         for (VirtualService v : services) {
             Dispatcher first = topology.dispatcher(v.firstStage());

@@ -91,6 +91,16 @@ final class ServerProber {
      * @return targets
      */
     static List<Target> targets(DispatchPlan plan) {
+        return plan.probeTargets();
+    }
+
+    /**
+     * Computes the probe targets of a plan (once, when the plan is made).
+     *
+     * @param plan plan
+     * @return targets
+     */
+    static List<Target> computeTargets(DispatchPlan plan) {
         FwlbTopology t = plan.topology();
         List<Target> out = new ArrayList<>();
         for (DeviceId dev : plan.stageDevices()) {
