@@ -56,9 +56,10 @@ def test_netcfg_keys_match_design(preset):
         assert set(s['location']) == set(ex['servers'][0]['location'])
     for d in cfg.get('dispatchers', []):
         # deviceId only for switch dispatchers; no location for a switch first stage nothing precedes
-        assert set(d) <= set(ex['dispatchers'][0]) and set(d) >= set(ex['dispatchers'][0]) - {'deviceId', 'location'}
+        every = set(ex['dispatchers'][0]) | set(ex['dispatchers'][1])
+        assert set(d) <= every and set(d) >= every - {'deviceId', 'location', 'attachment'}
     for s in cfg.get('services', []):
-        assert set(s) - {'policy'} == set(ex['services'][0])      # policy: optional override
+        assert set(s) - {'policy', 'dataPorts'} == set(ex['services'][0])  # optional: policy, dataPorts
     assert set(cfg['timeouts']) == set(ex['timeouts'])
     assert set(cfg['connectionTable']) == set(ex['connectionTable'])
 
@@ -256,3 +257,12 @@ def test_java_parser_accepts_presets(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.count(': VALID') == len(PRESETS)
+
+
+@pytest.mark.parametrize('fig', range(1, 9))
+def test_docs_examples_are_the_presets_netcfg(fig):
+    """docs/examples/figN.json is exactly what preset figN generates (the tested topology), so the
+    documented examples cannot drift from what the end-to-end tests run."""
+    path = os.path.join(os.path.dirname(DESIGN), 'examples', 'fig%d.json' % fig)
+    assert json.load(open(path)) == fwlbnet.build_netcfg('fig%d' % fig), \
+        'regenerate: mininet-topos/bin/fwlbnet netcfg fig%d > docs/examples/fig%d.json' % (fig, fig)

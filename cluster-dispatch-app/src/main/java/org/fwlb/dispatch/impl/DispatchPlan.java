@@ -3,6 +3,7 @@ package org.fwlb.dispatch.impl;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import org.fwlb.model.Dispatcher;
+import org.fwlb.model.DispatcherKind;
 import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.Ip4;
 import org.fwlb.model.Protocol;
@@ -94,14 +95,15 @@ final class DispatchPlan {
         return new DispatchPlan(t);
     }
 
-    /** FIG 6: a first stage realized on the internal firewall dispatcher belongs to the sandwich. */
+    /**
+     * FIG 6: an L4/3 first stage realized on the internal firewall dispatcher, with servers of its own, is
+     * served by the firewall sandwich itself (one decision picks firewall and server); the same condition as
+     * the sandwich's.
+     */
     static boolean isSandwichServed(FwlbTopology t, Dispatcher first) {
-        if (!first.deviceId().isPresent()) {
-            return false;
-        }
-        DeviceId dev = first.deviceId().get();
-        return t.internal().map(d -> d.deviceId().equals(dev)).orElse(false)
-                || t.external().map(d -> d.deviceId().equals(dev)).orElse(false);
+        return first.deviceId().isPresent() && first.kind() == DispatcherKind.L4_3
+                && t.internal().map(d -> d.deviceId().equals(first.deviceId().get())).orElse(false)
+                && !t.childServers(first.id()).isEmpty();
     }
 
     /** Every dispatcher reachable from a first stage, breadth first (the config forbids cycles). */
