@@ -59,7 +59,7 @@ public interface MemberStateService extends ListenerService<MemberStateEvent, Me
      * Overrides a member's weight.
      *
      * @param memberId a member of the topology in force
-     * @param weight   new weight, 1..1000
+     * @param weight   new weight, 0..10000 (0: no share of new connections under weighted policies)
      * @throws IllegalArgumentException if the member is unknown or the weight out of range
      */
     void setWeight(String memberId, int weight);

@@ -32,7 +32,7 @@ abstract class LeastLoadPolicy implements SelectionPolicy {
         for (int k = 0; k < n; k++) {
             int i = (start + k) % n;
             Member m = members.get(i);
-            if (!m.eligibility().isEligible()) {
+            if (!Policies.competes(members, m)) {
                 continue;
             }
             double load = load(m);

@@ -54,4 +54,28 @@ public final class Policies {
         throw new IllegalArgumentException("unknown policy " + (name == null ? "null" : "\"" + name + "\"")
                 + "; known policies: " + String.join(", ", NAMES));
     }
+
+    /**
+     * Tells whether a member may take a new connection under a weighted policy: it is eligible, and its
+     * weight is above 0 unless every eligible member has weight 0 (weight 0 means "no share", seed [0032],
+     * but a stage whose members all have weight 0 still serves).
+     *
+     * @param members all members
+     * @param m       one of them
+     * @return true if it competes
+     */
+    public static boolean competes(java.util.List<? extends Member> members, Member m) {
+        if (!m.eligibility().isEligible()) {
+            return false;
+        }
+        if (m.weight() > 0) {
+            return true;
+        }
+        for (Member o : members) {
+            if (o.eligibility().isEligible() && o.weight() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
  * Smooth weighted round robin (as in nginx): each pick adds every eligible member's weight to its
  * current value, chooses the largest and subtracts the total from it. Over a cycle of sum(weights)
  * picks each member is chosen exactly weight times, interleaved (weights 5,1,1 give a a b a c a a).
- * State is kept per member id, so it survives reordering and members joining or leaving.
+ * State is kept per member id, so it survives reordering and members joining or leaving. A member of
+ * weight 0 gets no share (as long as some eligible member has a weight).
  */
 public final class SmoothWeightedRoundRobinPolicy implements SelectionPolicy {
     /** Configuration name. */
@@ -28,14 +29,19 @@ public final class SmoothWeightedRoundRobinPolicy implements SelectionPolicy {
         if (!sameIds(members)) {
             rebuild(members);
         }
+        // weight 0 means no share, unless every eligible member has weight 0 (then they share equally)
+        boolean anyWeight = false;
+        for (int i = 0; i < n && !anyWeight; i++) {
+            anyWeight = members.get(i).eligibility().isEligible() && members.get(i).weight() > 0;
+        }
         long total = 0;
         int best = NONE;
         for (int i = 0; i < n; i++) {
             Member m = members.get(i);
-            if (!m.eligibility().isEligible()) {
+            int w = anyWeight ? m.weight() : 1;
+            if (!m.eligibility().isEligible() || w <= 0) {
                 continue;
             }
-            int w = Math.max(1, m.weight());
             current[i] += w;
             total += w;
             if (best == NONE || current[i] > current[best]) {

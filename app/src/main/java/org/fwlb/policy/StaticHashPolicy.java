@@ -26,7 +26,7 @@ public final class StaticHashPolicy implements SelectionPolicy {
         double bestScore = Double.POSITIVE_INFINITY;
         for (int i = 0, n = members.size(); i < n; i++) {
             Member m = members.get(i);
-            if (!m.eligibility().isEligible()) {
+            if (!Policies.competes(members, m)) {
                 continue;
             }
             double score = score(m.id(), Math.max(1, m.weight()), flowHash);

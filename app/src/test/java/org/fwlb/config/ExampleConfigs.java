@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Loads the example configurations of docs/examples (FIG 1-8) from the test classpath; shared with the
- * apps' tests through the fwlb-core test-jar.
+ * Loads the FIG 1-8 configurations the unit tests are written against (src/test/resources/org/fwlb/examples;
+ * shared with the apps' tests through the fwlb-core test-jar), and the documented ones (docs/examples).
  */
 public final class ExampleConfigs {
     /** The figures that have an example. */
@@ -28,7 +28,20 @@ public final class ExampleConfigs {
      * @return JSON with apps / org.fwlb.core / fwlb
      */
     public static JsonNode netcfg(int fig) {
-        String name = "/org/fwlb/examples/fig" + fig + ".json";
+        return load("/org/fwlb/examples/fig" + fig + ".json");
+    }
+
+    /**
+     * Returns the documented netcfg of a figure (docs/examples, the Mininet preset's).
+     *
+     * @param fig 1..8
+     * @return JSON with apps / org.fwlb.core / fwlb
+     */
+    public static JsonNode docsNetcfg(int fig) {
+        return load("/org/fwlb/docs/examples/fig" + fig + ".json");
+    }
+
+    private static JsonNode load(String name) {
         try (InputStream in = ExampleConfigs.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no example " + name + " on the classpath");

@@ -12,14 +12,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every shipped example (docs/examples/figN.json) is a valid netcfg.
+ * Every documented example (docs/examples/figN.json) and every test fixture of FIG 1-8 is a valid netcfg.
  */
 class ExampleConfigsTest {
 
     @ParameterizedTest(name = "FIG {0}")
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void documentedExampleIsValid(int fig) {
+        valid(fig, ExampleConfigs.docsNetcfg(fig).path("apps").path(FwlbConfig.APP_NAME).path(FwlbConfig.CONFIG_KEY));
+    }
+
+    @ParameterizedTest(name = "FIG {0}")
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void exampleIsValidThroughOnosConfigMachinery(int fig) {
-        JsonNode node = ExampleConfigs.fwlb(fig);
+        valid(fig, ExampleConfigs.fwlb(fig));
+    }
+
+    private static void valid(int fig, JsonNode node) {
         assertFalse(node.isMissingNode(), "fig" + fig + " has apps/org.fwlb.core/fwlb");
         FwlbConfig cfg = new FwlbConfig();
         cfg.init(new TestApplicationId(FwlbConfig.APP_NAME), FwlbConfig.CONFIG_KEY, node, new ObjectMapper(),

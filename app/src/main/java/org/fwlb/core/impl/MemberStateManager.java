@@ -40,7 +40,7 @@ public class MemberStateManager extends AbstractListenerManager<MemberStateEvent
         implements MemberStateService {
 
     /** Largest weight an operator may set. */
-    public static final int MAX_WEIGHT = 1000;
+    public static final int MAX_WEIGHT = 10_000;
 
     private static final Serializer SERIALIZER = Serializer.using(KryoNamespace.newBuilder()
             .register(KryoNamespaces.API)
@@ -112,8 +112,9 @@ public class MemberStateManager extends AbstractListenerManager<MemberStateEvent
     @Override
     public void setWeight(String memberId, int weight) {
         checkKnown(memberId);
-        checkArgument(weight >= 1 && weight <= MAX_WEIGHT,
-                      "weight %s of %s is out of range 1..%s", weight, memberId, MAX_WEIGHT);
+        checkArgument(weight >= 0 && weight <= MAX_WEIGHT,
+                      "weight %s of %s is out of range 0..%s (0: no share of new connections)", weight, memberId,
+                      MAX_WEIGHT);
         update(memberId, s -> s.withWeightOverride(weight));
     }
 
