@@ -49,6 +49,18 @@ final class DispatchCounters {
 
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
 
+    /** Per-member placement counters, found without building a name per decision. */
+    private final Map<String, AtomicLong> placedBy = new ConcurrentHashMap<>();
+
+    void incPlaced(String memberId) {
+        AtomicLong c = placedBy.get(memberId);
+        if (c == null) {
+            c = placedBy.computeIfAbsent(memberId, k -> counters.computeIfAbsent(PLACED + ":" + k,
+                                                                                 n -> new AtomicLong()));
+        }
+        c.incrementAndGet();
+    }
+
     void inc(String name) {
         counters.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
     }

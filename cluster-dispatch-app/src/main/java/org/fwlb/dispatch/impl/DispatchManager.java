@@ -331,7 +331,8 @@ public class DispatchManager implements DispatchService {
         boolean sandwichDevice = t.external().map(d -> d.deviceId().equals(dev)).orElse(false)
                 || t.internal().map(d -> d.deviceId().equals(dev)).orElse(false);
         Map<FlowId, FlowRule> next = new LinkedHashMap<>();
-        ctx.rules.baseRules(p, dev, !sandwichDevice).forEach(r -> next.put(r.id(), r));
+        ctx.rules.baseRules(p, dev, !sandwichDevice, (stage, v) -> buckets(t, stage, v))
+                .forEach(r -> next.put(r.id(), r));
         Map<FlowId, FlowRule> old = baseRules.getOrDefault(dev, Collections.emptyMap());
         List<FlowRule> add = new ArrayList<>();
         List<FlowRule> remove = new ArrayList<>();
@@ -354,6 +355,22 @@ public class DispatchManager implements DispatchService {
         }
         baseRules.put(dev, next);
         log.debug("dispatch base rules on {}: {} added, {} removed", dev, add.size(), remove.size());
+    }
+
+    /**
+     * Static-hash buckets of a stage for a service: the consistent static-hash policy over the eligible members
+     * (a member going down moves only its own buckets).
+     */
+    private String[] buckets(FwlbTopology t, Dispatcher stage, org.fwlb.model.VirtualService v) {
+        java.util.List<org.fwlb.policy.SimpleMember> ms = members.candidates(t, stage.id(), v.serviceType());
+        org.fwlb.policy.SelectionPolicy policy = org.fwlb.policy.Policies.create(
+                org.fwlb.policy.StaticHashPolicy.NAME);
+        String[] out = new String[StageRules.HASH_BUCKETS];
+        for (int b = 0; b < out.length; b++) {
+            org.fwlb.policy.Selection sel = policy.select(ms, org.fwlb.policy.FlowHash.mix(b + 1L));
+            out[b] = sel.isChosen() ? sel.member().id() : null;
+        }
+        return out;
     }
 
     // ---- service ------------------------------------------------------------------------
@@ -489,6 +506,9 @@ public class DispatchManager implements DispatchService {
         }
         if (members.admin(t, id) == AdminState.DOWN || members.health(t, id) == HealthState.DOWN) {
             lifecycle.clearMember(t, id);
+        }
+        if (plan.services().stream().anyMatch(v -> v.mode() == org.fwlb.model.DispatchMode.STATIC_HASH)) {
+            reinstallAll(plan);     // static-hash buckets move off (or back to) the member
         }
     }
 

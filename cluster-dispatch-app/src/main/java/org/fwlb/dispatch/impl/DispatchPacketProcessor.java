@@ -80,7 +80,7 @@ final class DispatchPacketProcessor implements PacketProcessor {
         if (!p.isTcp() || p.isFragment() || !stages) {
             return;
         }
-        if (prober.onPacket(plan, from, p)) {
+        if (p.dstPort() == ServerProber.PROBE_PORT && prober.onPacket(plan, from, p)) {
             pc.block();
             return;
         }

@@ -47,9 +47,31 @@ final class StagePlacer {
 
     private final DispatchContext ctx;
     private final MemberView members;
-    private final Map<String, SelectionPolicy> policies = new ConcurrentHashMap<>();
+    /** Policy state per (stage, service): keyed by the objects, so no string is built per SYN. */
+    private final Map<Dispatcher, Map<VirtualService, SelectionPolicy>> policies = new ConcurrentHashMap<>();
     /** Decisions whose rules are being installed: a retransmitted SYN waits for the client's next try. */
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+
+    /** A decision in flight: the stage and the connection. */
+    private static final class Pending {
+        final String stage;
+        final ConnectionKey key;
+
+        Pending(String stage, ConnectionKey key) {
+            this.stage = stage;
+            this.key = key;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pending && ((Pending) o).stage.equals(stage) && ((Pending) o).key.equals(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return stage.hashCode() * 31 + key.hashCode();
+        }
+    }
 
     StagePlacer(DispatchContext ctx, MemberView members) {
         this.ctx = ctx;
@@ -160,8 +182,8 @@ final class StagePlacer {
 
     private String choose(FwlbTopology t, VirtualService vs, Dispatcher stage, ConnectionKey key) {
         String policyName = vs.policy().orElse(stage.policy());
-        SelectionPolicy policy = policies.computeIfAbsent(stage.id() + "/" + vs.id() + "/" + policyName,
-                                                          k -> Policies.create(policyName));
+        SelectionPolicy policy = policies.computeIfAbsent(stage, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(vs, k -> Policies.create(policyName));
         Selection s = policy.select(members.candidates(t, stage.id(), vs.serviceType()), FlowHash.of(key));
         if (!s.isChosen()) {
             log.warn("SYN {} to {} dropped at {}: {}", key, vs.id(), stage.id(), s.message());
@@ -175,18 +197,26 @@ final class StagePlacer {
      * went from this stage.
      */
     private String followControl(FwlbTopology t, VirtualService vs, Dispatcher stage, FlowKey data) {
+        // the client's newest control connection still open both ways (an ended session may linger in the
+        // table until its rules idle out, and must not attract the next session's data connection)
         List<ConnectionEntry> controls = ctx.connections.connections(
                 e -> e.flow().srcIp() == data.srcIp() && e.flow().dstIp() == data.dstIp()
-                        && e.flow().dstPort() == vs.port() && e.state() != TcpState.CLOSING
+                        && e.flow().dstPort() == vs.port()
+                        && (e.state() == TcpState.ESTABLISHED || e.state() == TcpState.SYN_SEEN)
                         && e.path().dispatcherIds().contains(stage.id()));
+        ConnectionEntry newest = null;
         for (ConnectionEntry c : controls) {
-            String next = decisionOf(t, c, stage, false);
-            if (next != null) {
-                ctx.counters.inc(DispatchCounters.FTP_DATA);
-                return next;
+            if (decisionOf(t, c, stage, false) != null
+                    && (newest == null || c.createdMillis() > newest.createdMillis())) {
+                newest = c;
             }
         }
-        log.info("FTP data connection {} at {}: no control connection of that client; dropped", data, stage.id());
+        if (newest != null) {
+            ctx.counters.inc(DispatchCounters.FTP_DATA);
+            return decisionOf(t, newest, stage, false);
+        }
+        log.info("FTP data connection {} at {}: no open control connection of that client; dropped", data,
+                 stage.id());
         return null;
     }
 
@@ -235,7 +265,7 @@ final class StagePlacer {
 
     private void install(FwlbTopology t, StageDecision d, ConnectionEntry entry, PacketSummary p, byte[] frame) {
         List<FlowRule> rules = ctx.rules.decisionRules(t, d, t.timeouts().idleSeconds());
-        String pendingKey = d.stage.id() + "/" + entry.key();
+        Pending pendingKey = new Pending(d.stage.id(), entry.key());
         if (rules.isEmpty()) {
             emit(t, d, p, frame);
             return;
@@ -256,7 +286,7 @@ final class StagePlacer {
                 ctx.connections.markEstablished(entry.key());
                 ctx.counters.inc(DispatchCounters.PLACED);
                 if (d.nextId != null) {
-                    ctx.counters.inc(DispatchCounters.PLACED + ":" + d.nextId);
+                    ctx.counters.incPlaced(d.nextId);
                 }
                 emit(t, d, p, frame);
             }
@@ -278,7 +308,7 @@ final class StagePlacer {
     private void resend(FwlbTopology t, DeviceId dev, PortNumber inPort, DispatchPlan.Spot spot, PacketSummary p,
                         byte[] frame, ConnectionEntry e, String decided) {
         ctx.counters.inc(DispatchCounters.SYN_RETRANSMITS);
-        if (pending.contains(spot.stage.id() + "/" + e.key())) {
+        if (pending.contains(new Pending(spot.stage.id(), e.key()))) {
             return;
         }
         String next = spot.df ? null : decided;

@@ -62,6 +62,10 @@ final class StageRules {
     static final int PRIO_UNKNOWN_PORT = 10001;
     /** Unknown non-SYN segments to a stage. */
     static final int PRIO_UNKNOWN = 10000;
+    /** Static-hash services: proactive bucket rules, above every punt. */
+    static final int PRIO_HASH = 41000;
+    /** Buckets of the client port in static-hash mode (a power of two). */
+    static final int HASH_BUCKETS = 64;
     /** Frames to a first stage at the device in front of it. */
     static final int PRIO_STEER = 1000;
     /** Plain L2 switching on stage devices. */
@@ -89,7 +93,34 @@ final class StageRules {
      * @return rules
      */
     List<FlowRule> baseRules(DispatchPlan plan, DeviceId dev, boolean withNormal) {
+        return baseRules(plan, dev, withNormal, (stage, v) -> null);
+    }
+
+    /**
+     * Returns the base rules of one device, with the static-hash services' bucket rules.
+     *
+     * @param plan       dispatch plan
+     * @param dev        device
+     * @param withNormal whether to add the plain-L2 base rule
+     * @param buckets    per (stage, static-hash service): the member id of each client-port bucket (null: none
+     *                   eligible), or null for no bucket rules
+     * @return rules
+     */
+    List<FlowRule> baseRules(DispatchPlan plan, DeviceId dev, boolean withNormal,
+                             java.util.function.BiFunction<Dispatcher, VirtualService, String[]> buckets) {
         List<FlowRule> rules = new ArrayList<>();
+        FwlbTopology t = plan.topology();
+        for (DispatchPlan.Spot s : plan.spotsOn(dev)) {
+            if (s.df) {
+                continue;
+            }
+            for (VirtualService v : s.services) {
+                String[] b = v.mode() == org.fwlb.model.DispatchMode.STATIC_HASH ? buckets.apply(s.stage, v) : null;
+                if (b != null) {
+                    hashRules(t, dev, s.stage, v, b, rules);
+                }
+            }
+        }
         TrafficTreatment punt = DefaultTrafficTreatment.builder().setOutput(PortNumber.CONTROLLER).build();
         for (DispatchPlan.Spot s : plan.spotsOn(dev)) {
             for (int vip : plan.vipsOf(s.stage.id())) {
@@ -149,6 +180,50 @@ final class StageRules {
                            DefaultTrafficTreatment.builder().setOutput(PortNumber.NORMAL).build()));
         }
         return rules;
+    }
+
+    /**
+     * Static-hash mode without punts: the client port's low bits pick a bucket, each bucket a member, installed
+     * ahead of time (the seed's static hash [0010]; as the sandwich does). An L4/3 stage also rewrites every
+     * server's replies back to the VIP; those go out by L2 (NORMAL), since no SYN told which port the client
+     * is behind, and carry no path tag (a firewall sandwich in front keeps its own symmetry).
+     */
+    private void hashRules(FwlbTopology t, DeviceId dev, Dispatcher stage, VirtualService v, String[] buckets,
+                           List<FlowRule> rules) {
+        int vip = Ip4.toInt(v.vip().getIp4Address());
+        int mask = buckets.length - 1;
+        for (int b = 0; b < buckets.length; b++) {
+            String next = buckets[b];
+            if (next == null) {
+                continue;
+            }
+            TrafficSelector sel = toStage(stage, vip).matchTcpDst(TpPort.tpPort(v.port()))
+                    .matchTcpSrcMasked(TpPort.tpPort(b), TpPort.tpPort(mask)).build();
+            if (stage.kind() == DispatcherKind.L4_3) {
+                rules.add(rule(dev, PRIO_HASH, sel, toServer(dev, t.server(next), false)));
+                continue;
+            }
+            PortNumber port = portOn(t, dev, next);
+            if (port != null) {
+                // the next hop's port may be the one the packet came in (a one-armed stage): then IN_PORT
+                rules.add(rule(dev, PRIO_HASH + 1, toStage(stage, vip).matchInPort(port)
+                        .matchTcpDst(TpPort.tpPort(v.port())).matchTcpSrcMasked(TpPort.tpPort(b), TpPort.tpPort(mask))
+                        .build(), l2Forward(t, dev, next, port, false, null, false)));
+            }
+            rules.add(rule(dev, PRIO_HASH, sel, l2Forward(t, dev, next, null, false, null, false)));
+        }
+        if (stage.kind() == DispatcherKind.L4_3) {
+            for (Server s : t.childServers(stage.id())) {
+                if (!s.offers(v.serviceType())) {
+                    continue;
+                }
+                rules.add(rule(dev, PRIO_HASH, DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_IPV4)
+                        .matchIPProtocol(IPv4.PROTOCOL_TCP).matchIPSrc(IpPrefix.valueOf(s.ip(), 32))
+                        .matchTcpSrc(TpPort.tpPort(v.port())).build(),
+                        DefaultTrafficTreatment.builder().setIpSrc(v.vip()).setEthSrc(stage.mac())
+                                .setOutput(PortNumber.NORMAL).build()));
+            }
+        }
     }
 
     private static TrafficSelector.Builder toStage(Dispatcher stage, int vip) {
