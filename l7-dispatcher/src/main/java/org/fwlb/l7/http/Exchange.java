@@ -1,0 +1,603 @@
+package org.fwlb.l7.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import org.fwlb.l7.Log;
+import org.fwlb.l7.backend.Backend;
+import org.fwlb.l7.backend.BackendConnection;
+import org.fwlb.l7.backend.ConnectionPool;
+import org.fwlb.l7.backend.LeaseCallback;
+import org.fwlb.l7.backend.ResponseListener;
+import org.fwlb.l7.cookie.CookieSigner;
+import org.fwlb.l7.relay.MatchingTable;
+import org.fwlb.l7.relay.PeerRef;
+
+import java.util.List;
+
+/**
+ * One request from choice of server to the last byte of its response (FIG 5):
+ * <ol>
+ *   <li>a valid cookie naming a server reached here (and up) → that server;</li>
+ *   <li>a valid cookie naming a server of a peer dispatcher → relay to the peer, at most one hop;</li>
+ *   <li>otherwise (no, forged, expired, unknown or dead cookie, or a failed relay) → the policy, and the
+ *       response carries a fresh cookie.</li>
+ * </ol>
+ * Failures before any response byte reached the client are retried on another server when that is safe.
+ * Callbacks from the server side may arrive on another event loop and are moved to the client's.
+ */
+final class Exchange implements LeaseCallback, ResponseListener {
+    static final String RELAY_HEADER = "X-Fwlb-Relay";
+    static final String SERVER_HEADER = "X-Fwlb-Server";
+    static final String CLIENT_HEADER = "X-Fwlb-Client";
+    static final String REFUSED_HEADER = "X-Fwlb-Refused";
+    static final String HAS_PATH = "/_fwlb/has/";
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final FrontHandler front;
+    private final DispatchContext dc;
+    private final EventLoop loop;
+    private final FrontHandler.Pending req;
+    private final HttpRequest head;
+    private final HttpMethod method;
+    private final List<String> cookieHeaders;
+    private final String serviceType;
+    private final boolean clientKeepAlive;
+
+    private String cookieServer;   // server named by a valid cookie, or null
+    private Backend backend;       // current target when it is one of our servers
+    private PeerRef peer;          // current target when relaying
+    private String relayServer;    // the server the peer is asked to use
+    private String relayFrom;      // relayed to us: the relaying dispatcher and its client
+    private String relayClient;
+    private BackendConnection conn;
+    private int attempts;
+    private boolean insertCookie;
+    private boolean started;       // response bytes went to the client
+    private boolean discarding;    // swallowing a peer's refusal before falling back
+    private boolean closeAfter;
+    private boolean done;
+    private boolean pausedBackend;
+    private boolean orphaned;      // the client left; the response is being discarded
+
+    Exchange(FrontHandler front, FrontHandler.Pending req) {
+        this.front = front;
+        this.dc = front.dc;
+        this.loop = front.channel.eventLoop();
+        this.req = req;
+        this.head = req.head;
+        this.method = head.method();
+        this.cookieHeaders = head.headers().getAll(HttpHeaderNames.COOKIE);
+        this.clientKeepAlive = HttpUtil.isKeepAlive(head);
+        prepareHeaders();
+        this.serviceType = dc.router().serviceType(head.uri(), FrontHandler.hostHeader(head));
+    }
+
+    void start() {
+        if (front.relayPort) {
+            startRelayed();
+            return;
+        }
+        dc.stats().requests.increment();
+        String value = null;
+        for (String h : cookieHeaders) {
+            value = CookieSigner.find(h, dc.config().cookie().name());
+            if (value != null) {
+                break;
+            }
+        }
+        if (value != null) {
+            if (value.equals(front.verifiedCookie)) {
+                cookieServer = front.verifiedServer;
+            } else {
+                cookieServer = dc.signer().verify(value);
+                if (cookieServer == null) {
+                    dc.stats().cookieInvalid.increment();
+                } else {
+                    front.verifiedCookie = value;
+                    front.verifiedServer = cookieServer;
+                }
+            }
+        }
+        if (cookieServer == null) {
+            choosePolicy(null);
+            return;
+        }
+        Backend b = dc.registry().get(cookieServer);
+        if (b != null) {
+            if (b.stickyOk() && b.config().serves(serviceType)) {
+                forward(b);
+            } else {
+                choosePolicy(null); // dead, down or of another service type: a new server, a new cookie
+            }
+            return;
+        }
+        String sid = cookieServer;
+        dc.directory().locate(sid).whenComplete((p, e) -> onLoop(() -> {
+            if (done) {
+                return;
+            }
+            if (p != null) {
+                relay(p, sid);
+            } else {
+                choosePolicy(null);
+            }
+        }));
+    }
+
+    /** A request that a peer relayed to us: its own server only, never the policy, never another hop. */
+    private void startRelayed() {
+        HttpHeaders h = head.headers();
+        String sid = h.get(SERVER_HEADER);
+        if (sid == null) {
+            if (method == HttpMethod.GET && head.uri().startsWith(HAS_PATH)) {
+                Backend b = dc.registry().get(head.uri().substring(HAS_PATH.length()));
+                answerLocal(b != null && b.stickyOk() ? 200 : 404, null);
+            } else {
+                answerLocal(404, null);
+            }
+            return;
+        }
+        String value = null;
+        for (String c : cookieHeaders) {
+            value = CookieSigner.find(c, dc.config().cookie().name());
+            if (value != null) {
+                break;
+            }
+        }
+        // the cookie proves a client was given this server: the relay port cannot be used to pick servers
+        String named = dc.signer().verify(value);
+        Backend b = dc.registry().get(sid);
+        String reason = !sid.equals(named) ? "cookie" : b == null ? "unknown-server"
+                : !b.stickyOk() ? "server-down" : !b.config().serves(serviceType) ? "service-type" : null;
+        if (reason != null) {
+            dc.stats().relayRefused.increment();
+            Log.info("relay_refused", "from", h.get(RELAY_HEADER), "server", sid, "reason", reason);
+            answerLocal(503, reason);
+            return;
+        }
+        dc.stats().relayedIn.increment();
+        relayFrom = h.get(RELAY_HEADER);
+        relayClient = h.get(CLIENT_HEADER);
+        cookieServer = sid;
+        forward(b);
+    }
+
+    /** A response the dispatcher produces on the relay port; the relay connection stays open. */
+    private void answerLocal(int status, String refusedReason) {
+        var r = Responses.text(front.ctx.alloc(), status, null, false);
+        if (refusedReason != null) {
+            r.headers().set(REFUSED_HEADER, refusedReason);
+        }
+        front.ctx.writeAndFlush(r);
+        finish(clientKeepAlive);
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    // ---- target choice -------------------------------------------------------------------------------
+
+    private void choosePolicy(Backend exclude) {
+        choosePolicy(exclude, 503, "no server available for service type " + serviceType);
+    }
+
+    /** The policy's server; when there is none, answer {@code status} (the failure that led here, if any). */
+    private void choosePolicy(Backend exclude, int status, String why) {
+        Backend[] candidates = dc.registry().snapshot().ofType(serviceType);
+        Backend b = dc.registry().policy(serviceType).choose(candidates, exclude);
+        if (b == null) {
+            fail(status, why);
+            return;
+        }
+        insertCookie = true;
+        forward(b);
+    }
+
+    private void forward(Backend b) {
+        backend = b;
+        peer = null;
+        attempts++;
+        if (cookieServer == null || !cookieServer.equals(b.id())) {
+            insertCookie = true;
+        }
+        b.requestStarted();
+        setTargetHeaders(false);
+        b.pool().lease(loop, this);
+    }
+
+    private void relay(PeerRef p, String sid) {
+        peer = p;
+        backend = null;
+        relayServer = sid;
+        attempts++;
+        dc.stats().relayedOut.increment();
+        setTargetHeaders(true);
+        dc.peers().pool(p).lease(loop, this);
+    }
+
+    /** After a failure before any response byte: another server if safe, else an error answer. */
+    private void retryOrFail(int status, String why, boolean requestSent) {
+        if (peer != null) {
+            // the peer is unreachable or refused: forget it, fall back to the policy and a fresh cookie
+            dc.directory().invalidate(relayServer);
+            Log.info("relay_fallback", "peer", peer.id(), "server", relayServer, "reason", why);
+            peer = null;
+            choosePolicy(null);
+            return;
+        }
+        Backend failed = backend;
+        boolean safe = !requestSent || RequestValidator.idempotent(method);
+        if (front.relayPort) {
+            // a peer never picks another server: it refuses, and the relaying dispatcher falls back
+            if (safe) {
+                dc.stats().relayRefused.increment();
+                Log.info("relay_refused", "server", failed.id(), "reason", why);
+                answerLocal(503, "server-failed");
+            } else {
+                fail(status, why);
+            }
+            return;
+        }
+        if (safe && attempts < MAX_ATTEMPTS && !front.closing()) {
+            dc.stats().retries.increment();
+            Log.info("retry", "server", failed.id(), "reason", why, "method", method.name());
+            choosePolicy(failed, status, why);
+            return;
+        }
+        fail(status, why);
+    }
+
+    private void fail(int status, String why) {
+        switch (status) {
+            case 502 -> dc.stats().status502.increment();
+            case 503 -> dc.stats().status503.increment();
+            case 504 -> dc.stats().status504.increment();
+            default -> { }
+        }
+        Log.warn("request_failed", "status", status, "reason", why, "client", front.clientAddress,
+                "uri", head.uri());
+        if (front.relayPort) {
+            answerLocal(status, null);
+            return;
+        }
+        // keep the client connection when the failure is ours and the client allows it
+        var r = Responses.text(front.ctx.alloc(), status, null, !clientKeepAlive);
+        front.ctx.writeAndFlush(r);
+        finish(clientKeepAlive);
+    }
+
+    // ---- request to the server ---------------------------------------------------------------------
+
+    /** Hop-by-hop headers out, body framing normalized (the body is complete), X-Forwarded-For added. */
+    private void prepareHeaders() {
+        HttpHeaders h = head.headers();
+        stripHopByHop(h);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.remove(HttpHeaderNames.EXPECT);
+        int len = req.bodyBytes();
+        if (len > 0 || HttpUtil.isContentLengthSet(head) || method == HttpMethod.POST || method == HttpMethod.PUT
+                || method == HttpMethod.PATCH) {
+            h.setInt(HttpHeaderNames.CONTENT_LENGTH, len);
+        }
+        String uri = head.uri();
+        if (uri.regionMatches(true, 0, "http://", 0, 7)) {
+            // absolute-form: the authority becomes Host, the server gets origin-form
+            int slash = uri.indexOf('/', 7);
+            h.set(HttpHeaderNames.HOST, uri.substring(7, slash < 0 ? uri.length() : slash));
+            head.setUri(slash < 0 ? "/" : uri.substring(slash));
+        } else if (!h.contains(HttpHeaderNames.HOST)) {
+            h.set(HttpHeaderNames.HOST, ((java.net.InetSocketAddress) front.channel.localAddress()).getHostString());
+        }
+        if (!front.relayPort) {
+            String xff = h.get(X_FORWARDED_FOR);
+            h.set(X_FORWARDED_FOR, xff == null ? front.clientIp : xff + ", " + front.clientIp);
+        }
+    }
+
+    static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("x-forwarded-for");
+
+    static void stripHopByHop(HttpHeaders h) {
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            for (String token : connection.split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty()) {
+                    h.remove(t);
+                }
+            }
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
+        h.remove(HttpHeaderNames.KEEP_ALIVE);
+        h.remove(HttpHeaderNames.PROXY_CONNECTION);
+        h.remove(HttpHeaderNames.TE);
+        h.remove(HttpHeaderNames.UPGRADE);
+        h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+    }
+
+    /** Our cookie and relay headers for the chosen target (idempotent: a retry may change the target). */
+    private void setTargetHeaders(boolean toPeer) {
+        HttpHeaders h = head.headers();
+        h.remove(RELAY_HEADER).remove(SERVER_HEADER).remove(CLIENT_HEADER);
+        h.remove(HttpHeaderNames.COOKIE);
+        String name = dc.config().cookie().name();
+        for (String c : cookieHeaders) {
+            // a peer verifies the cookie itself; a server never sees it (HAProxy "indirect")
+            String v = toPeer ? c : CookieSigner.strip(c, name);
+            if (v != null && !v.isEmpty()) {
+                h.add(HttpHeaderNames.COOKIE, v);
+            }
+        }
+        if (toPeer) {
+            h.set(RELAY_HEADER, dc.config().id()).set(SERVER_HEADER, relayServer).set(CLIENT_HEADER,
+                    front.clientAddress);
+        }
+    }
+
+    @Override
+    public void leased(BackendConnection c, boolean fresh) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> leased(c, fresh));
+            return;
+        }
+        if (done) {
+            c.pool().giveBack(c);
+            if (backend != null) {
+                backend.requestEnded(false);
+            }
+            return;
+        }
+        conn = c;
+        if (front.relayPort) {
+            dc.table().record(new MatchingTable.Entry(System.currentTimeMillis(), relayClient, relayFrom,
+                    front.clientAddress, backend.id(),
+                    String.valueOf(c.channel().localAddress())));
+        }
+        ByteBuf body = req.body == null ? Unpooled.EMPTY_BUFFER : req.body.retainedDuplicate();
+        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), body,
+                head.headers(), EmptyHttpHeaders.INSTANCE);
+        c.attach(this);
+        c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        front.responseTimer.arm(dc.config().timeouts().responseMs());
+    }
+
+    @Override
+    public void leaseFailed(Throwable cause, boolean saturated) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> leaseFailed(cause, saturated));
+            return;
+        }
+        if (backend != null) {
+            backend.requestEnded(true);
+        }
+        if (done) {
+            return;
+        }
+        String why = String.valueOf(cause.getMessage());
+        if (saturated && peer == null) {
+            fail(503, why);
+        } else {
+            retryOrFail(502, why, false);
+        }
+    }
+
+    // ---- response from the server ------------------------------------------------------------------
+
+    @Override
+    public void onResponseHead(HttpResponse r) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> onResponseHead(r));
+            return;
+        }
+        if (done) {
+            return;
+        }
+        if (peer != null && r.headers().contains(REFUSED_HEADER)) {
+            discarding = true;
+            return;
+        }
+        started = true;
+        front.responseTimer.arm(dc.config().timeouts().responseMs());
+        HttpHeaders h = r.headers();
+        stripHopByHop(h);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING); // re-framed below for this client
+        int code = r.status().code();
+        boolean bodyless = method == HttpMethod.HEAD || code == 204 || code == 304 || code < 200;
+        boolean http10 = head.protocolVersion() == HttpVersion.HTTP_1_0;
+        closeAfter = !clientKeepAlive || dc.draining().getAsBoolean();
+        if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            // chunked or close-delimited from the server: chunked to a 1.1 client, close-delimited to 1.0
+            if (http10) {
+                closeAfter = true;
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (insertCookie && !front.relayPort) {
+            Backend b = backend;
+            h.add(HttpHeaderNames.SET_COOKIE, dc.signer().setCookieHeader(b.id()));
+            dc.stats().cookieInserted.increment();
+        }
+        if (dc.config().debugHeaders()) {
+            if (front.relayPort) {
+                h.set("X-Fwlb-Relayed-By", dc.config().id());
+            } else {
+                h.set("X-Fwlb-Dispatcher", dc.config().id());
+                h.set(SERVER_HEADER, backend != null ? backend.id() : relayServer);
+            }
+        }
+        if (closeAfter) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        front.ctx.write(r);
+    }
+
+    @Override
+    public void onResponseContent(HttpContent content, boolean last, boolean reusable) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> onResponseContent(content, last, reusable));
+            return;
+        }
+        if (done || discarding) {
+            content.release();
+            if (last && orphaned && conn != null) {
+                conn = null;
+                if (backend != null) {
+                    backend.requestEnded(false);
+                }
+            }
+            if (last && discarding && !done) {
+                discarding = false;
+                conn = null;
+                retryOrFail(502, "peer refused the relay", false);
+            }
+            return;
+        }
+        if (!last) {
+            front.ctx.write(content);
+            front.responseTimer.arm(dc.config().timeouts().responseMs());
+            if (!front.channel.isWritable() && conn != null) {
+                pausedBackend = true;
+                conn.channel().config().setAutoRead(false); // slow client: stop reading the server
+            }
+            return;
+        }
+        conn = null;
+        if (content instanceof LastHttpContent) {
+            front.ctx.writeAndFlush(content);
+        } else {
+            front.ctx.write(content);
+            front.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        finish(!closeAfter);
+    }
+
+    @Override
+    public void onReadComplete() {
+        if (loop.inEventLoop()) {
+            front.ctx.flush();
+        } else {
+            front.channel.flush(); // queued behind the writes already handed to the client's loop
+        }
+    }
+
+    @Override
+    public void onBackendFailed(Throwable cause, boolean responseStarted) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> onBackendFailed(cause, responseStarted));
+            return;
+        }
+        conn = null;
+        if (backend != null) {
+            backend.requestEnded(true);
+        }
+        if (done) {
+            return;
+        }
+        if (!started) {
+            discarding = false;
+            retryOrFail(502, String.valueOf(cause.getMessage()), true);
+            return;
+        }
+        // part of the response is already with the client: it can only learn of the failure by a close
+        Log.warn("response_aborted", "client", front.clientAddress, "reason", String.valueOf(cause.getMessage()));
+        abortClient();
+    }
+
+    void responseTimeout() {
+        if (done) {
+            return;
+        }
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.abort();
+        }
+        if (backend != null) {
+            backend.requestEnded(true);
+        }
+        if (started) {
+            abortClient();
+        } else if (peer != null) {
+            retryOrFail(504, "peer did not answer in time", true);
+        } else {
+            fail(504, "server did not answer within " + dc.config().timeouts().responseMs() + " ms");
+        }
+    }
+
+    void clientWritable() {
+        if (pausedBackend && conn != null) {
+            pausedBackend = false;
+            conn.channel().config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * The client went away mid-exchange. A request already with the server is left to finish, its response
+     * is discarded and the connection goes back to the pool (closing it would cost a new server connection
+     * per impatient client); the response timeout still bounds how long that may take.
+     */
+    void clientGone() {
+        if (done) {
+            return;
+        }
+        done = true;
+        req.release();
+        BackendConnection c = conn;
+        if (c == null) {
+            return;
+        }
+        orphaned = true;
+        loop.schedule(() -> {
+            if (conn == c) {
+                conn = null;
+                c.abort();
+                if (backend != null) {
+                    backend.requestEnded(true);
+                }
+            }
+        }, dc.config().timeouts().responseMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void abortClient() {
+        done = true;
+        front.responseTimer.disarm();
+        req.release();
+        front.channel.close();
+    }
+
+    private void finish(boolean keepAlive) {
+        done = true;
+        front.responseTimer.disarm();
+        if (backend != null && started) {
+            backend.requestEnded(false);
+        }
+        req.release();
+        if (!front.relayPort) {
+            dc.stats().responses.increment();
+        }
+        front.exchangeDone(keepAlive);
+    }
+}
