@@ -2,8 +2,11 @@
 # JMH benchmarks of the SYN decision (issue 2 "Benchmark", issue 5 "Numbers"): builds the benchmark jar
 # and runs, on one thread,
 #   SynDecisionBenchmark        FIG 1: parse -> policy among 3 firewalls -> connection pinned -> rules
-#   HierarchyDecisionBenchmark  FIG 8: firewall + first stage + second stage/server, path tag, rules;
-#                               once on one punt, once as three punts (DESIGN.md's decision model)
+#   HierarchyDecisionBenchmark  FIG 8 (the Mininet preset's netcfg), the dispatch application's real
+#                               packet path (DispatchPacketProcessor -> StagePlacer -> StageRules): a SYN
+#                               decision at the first stage d1 (L4/2: next stage, path, rule, SYN out with
+#                               the path tag), at the second stage d2c (L4/3: tag, server, forward + reply
+#                               rules), and both for one connection; throughput only (batches of 1000)
 #   DecisionStepsBenchmark      the FIG 1 decision taken apart, step by step (ns and bytes per step)
 # for every policy and both connection-table back ends (plain objects / Kryo-serialized as in ONOS),
 # then prints decisions/s, allocation per decision and p50/p99/p99.9 latency per benchmark and parameter.
@@ -26,6 +29,9 @@
 # bytes allocated per operation. The forked JVM gets a fixed 2 GB heap and the --add-opens Kryo 4 needs
 # on JDK 17 (@Fork in the classes). Every run fails if a single decision was not made in full.
 # The numbers move with other load on the box: the summary shows the load average before and after.
+# The hierarchy benchmarks also count the measuring thread's CPU time: "per CPU-s" = decisions per second
+# of CPU actually used, the per-core figure when the box is shared (wall-clock decisions/s undercount
+# then). Their alloc B/op includes the untimed per-batch set-up (the sandwich's placement of each connection).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -79,10 +85,9 @@ def load(name):
 KIND = {
     'SynDecisionBenchmark.decisions': ('sandwich FIG %(fig)s', 'thrpt'),
     'SynDecisionBenchmark.latency': ('sandwich FIG %(fig)s', 'sample'),
-    'HierarchyDecisionBenchmark.decisions': ('FIG 8, one punt', 'thrpt'),
-    'HierarchyDecisionBenchmark.latency': ('FIG 8, one punt', 'sample'),
-    'HierarchyDecisionBenchmark.perStagePunts': ('FIG 8, 3 punts', 'thrpt'),
-    'HierarchyDecisionBenchmark.perStageLatency': ('FIG 8, 3 punts', 'sample'),
+    'HierarchyDecisionBenchmark.firstStage': ('FIG 8 stage d1', 'thrpt'),
+    'HierarchyDecisionBenchmark.secondStage': ('FIG 8 stage d2c', 'thrpt'),
+    'HierarchyDecisionBenchmark.twoStages': ('FIG 8 d1+d2c', 'thrpt'),
 }
 
 rows = {}
@@ -99,9 +104,12 @@ for r in load('decisions.json'):
     if mode == 'thrpt':
         row['ops'] = pm['score']
         row['err'] = pm['scoreError']
-        sec = r.get('secondaryMetrics', {}).get('gc.alloc.rate.norm')
+        secs = r.get('secondaryMetrics', {})
+        sec = secs.get('gc.alloc.rate.norm')
         if sec:
             row['bytes'] = sec['score']
+        if secs.get('cpuNanos') and secs.get('cpuOps') and secs['cpuNanos']['score'] > 0:
+            row['cpu'] = secs['cpuOps']['score'] / secs['cpuNanos']['score'] * 1e9
     else:
         pct = pm['scorePercentiles']
         row['p50'], row['p99'], row['p999'] = pct['50.0'], pct['99.0'], pct['99.9']
@@ -116,15 +124,15 @@ def f(v, fmt):
 print()
 print('SYN decisions, one thread (JMH); load average before %s, after %s; nice %s'
       % (load_before, load_after, nice))
-hdr = '%-17s %-21s %-6s %12s %9s %10s %9s %9s %10s' % (
-    'benchmark', 'policy', 'store', 'decisions/s', '+-', 'alloc B/op', 'p50 us', 'p99 us', 'p99.9 us')
+hdr = '%-17s %-21s %-6s %12s %9s %11s %10s %9s %9s %10s' % (
+    'benchmark', 'policy', 'store', 'decisions/s', '+-', 'per CPU-s', 'alloc B/op', 'p50 us', 'p99 us', 'p99.9 us')
 print(hdr)
 print('-' * len(hdr))
 order = ['round-robin', 'weighted-round-robin', 'least-connections', 'least-packets', 'static-hash']
 for key in sorted(rows, key=lambda k: (k[0], k[2], order.index(k[1]) if k[1] in order else 9)):
     row = rows[key]
-    print('%-17s %-21s %-6s %12s %9s %10s %9s %9s %10s' % (
-        key[0], key[1], key[2], f(row.get('ops'), '%.0f'), f(row.get('err'), '%.0f'),
+    print('%-17s %-21s %-6s %12s %9s %11s %10s %9s %9s %10s' % (
+        key[0], key[1], key[2], f(row.get('ops'), '%.0f'), f(row.get('err'), '%.0f'), f(row.get('cpu'), '%.0f'),
         f(row.get('bytes'), '%.0f'), f(row.get('p50'), '%.2f'), f(row.get('p99'), '%.2f'),
         f(row.get('p999'), '%.2f')))
 

@@ -162,83 +162,130 @@ class DecisionBenchmarksTest {
         assertThrows(IllegalStateException.class, b::check);
     }
 
+    private static final int HIERARCHY_LIVE = 2 * HierarchyDecisionBenchmark.BATCH;
+
     static Stream<Arguments> hierarchyCases() {
         List<Arguments> out = new ArrayList<>();
         policiesAndStores().forEach(a -> {
-            out.add(Arguments.of(a.get()[0], a.get()[1], false));
-            out.add(Arguments.of(a.get()[0], a.get()[1], true));
+            for (HierarchyDecisionBenchmark.Stages s : HierarchyDecisionBenchmark.Stages.values()) {
+                out.add(Arguments.of(a.get()[0], a.get()[1], s));
+            }
         });
         return out.stream();
     }
 
-    @ParameterizedTest
-    @MethodSource("hierarchyCases")
-    void hierarchyDecisionPinsTheFullPath(String policy, StoreKind store, boolean threePunts) {
+    private static HierarchyDecisionBenchmark hierarchy(String policy, StoreKind store,
+                                                        HierarchyDecisionBenchmark.Stages stages) {
         HierarchyDecisionBenchmark b = new HierarchyDecisionBenchmark();
         b.policy = policy;
         b.store = store;
-        b.live = LIVE;
-        b.setup(threePunts);
-        Set<String> secondStages = new HashSet<>();
-        Set<String> servers = new HashSet<>();
-        for (int i = 0; i < RUNS; i++) {
-            List<FlowRule> rules = b.decide();
-            assertNotNull(rules, b.decision.lastFailure());
+        b.live = HIERARCHY_LIVE;
+        b.setup(stages);
+        return b;
+    }
+
+    @ParameterizedTest
+    @MethodSource("hierarchyCases")
+    void hierarchyStagesDecideEveryConnection(String policy, StoreKind store, HierarchyDecisionBenchmark.Stages stages) {
+        HierarchyDecisionBenchmark b = hierarchy(policy, store, stages);
+        for (int i = 0; i < 3; i++) {
+            b.prepare();
+            b.operate();
         }
         b.check();
+        int batch = HierarchyDecisionBenchmark.BATCH;
+        // set-up and three more batches; in secondStage the set-up's d1 decisions are punts too
+        assertEquals(4L * batch, b.firstPunts);
+        assertEquals(stages == HierarchyDecisionBenchmark.Stages.FIRST ? 0 : 4L * batch, b.secondPunts);
         FwlbTopology t = b.topology;
-        for (ConnectionEntry e : b.core.connections.connections(x -> true)) {
+        Set<String> secondStages = new HashSet<>();
+        Set<String> servers = new HashSet<>();
+        // the last batch measured (the table's newest connections): every one decided as far as the stages go
+        long last = HIERARCHY_LIVE + 4L * batch;
+        for (long n = last - batch; n < last; n++) {
+            ConnectionEntry e = b.core.connections.get(b.flow(n).canonical());
+            assertNotNull(e, "connection " + n);
             ConnectionPath p = e.path();
             Firewall fw = t.firewall(p.firewallId().orElseThrow());
-            assertEquals(fw.pathTag(), p.pathTag().orElseThrow(), "path tag is the firewall's");
+            assertEquals(List.of("d1"), p.dispatcherIds().subList(0, 1), p.toString());
             assertEquals(2, p.dispatcherIds().size(), p.toString());
-            assertEquals("stage1", p.dispatcherIds().get(0));
             String second = p.dispatcherIds().get(1);
-            assertTrue(t.candidates("stage1", "http").contains(second), second);
-            String server = p.serverId().orElseThrow();
-            assertTrue(t.candidates(second, "http").contains(server), server + " under " + second);
+            assertTrue(t.candidates("d1", "http").contains(second), second);
             secondStages.add(second);
-            servers.add(server);
+            if (stages == HierarchyDecisionBenchmark.Stages.FIRST) {
+                assertTrue(p.serverId().isEmpty(), "d1 chooses no server: " + p);
+            } else {
+                assertEquals("d2c", second);
+                assertEquals(fw.pathTag(), p.pathTag().orElseThrow(), "d2c recorded the firewall's tag");
+                String server = p.serverId().orElseThrow();
+                assertTrue(t.candidates("d2c", "http").contains(server), server);
+                servers.add(server);
+            }
         }
         if (policy.equals("round-robin")) {
-            assertEquals(3, secondStages.size());
-            assertEquals(6, servers.size());
+            assertEquals(stages == HierarchyDecisionBenchmark.Stages.FIRST ? 3 : 1, secondStages.size());
+            assertEquals(stages == HierarchyDecisionBenchmark.Stages.FIRST ? 0 : 2, servers.size());
         }
     }
 
     @Test
-    void hierarchyRulesCoverEveryStage() {
-        HierarchyDecisionBenchmark b = new HierarchyDecisionBenchmark();
-        b.policy = "round-robin";
-        b.store = StoreKind.plain;
-        b.live = LIVE;
-        b.setup(false);
-        for (int i = 1; i <= 3; i++) {
-            // the connection numbered LIVE + i (set-up decided LIVE); round robin visits every second stage
-            List<FlowRule> rules = b.decide();
-            assertEquals(HierarchyDecisionBenchmark.RULES_PER_CONNECTION, rules.size());
-            FwlbTopology t = b.topology;
-            ConnectionEntry e = b.core.connections.get(
-                    FlowKey.of(6, SynFrame.clientIp(LIVE + i), SynFrame.clientPort(LIVE + i), 0x0A000264, 80).canonical());
-            assertNotNull(e);
-            Firewall fw = t.firewall(e.path().firewallId().get());
-            org.fwlb.model.Dispatcher second = t.dispatcher(e.path().dispatcherIds().get(1));
-            org.fwlb.model.Server server = t.server(e.path().serverId().get());
-            // the sandwich's two, owned by the sandwich: toward the firewall outside, replies to its inside
-            assertEquals(t.external().get().deviceId(), rules.get(0).deviceId());
-            assertEquals(fw.outside().mac(), ethDst(rules.get(0)));
-            assertEquals(t.internal().get().deviceId(), rules.get(1).deviceId());
-            assertEquals(fw.inside().mac(), ethDst(rules.get(1)));
-            // first stage (on the internal dispatcher's switch): to the chosen second stage by MAC
-            assertEquals(StageRules.APP.id(), rules.get(2).appId());
-            assertEquals(t.dispatcher("stage1").deviceId().get(), rules.get(2).deviceId());
-            assertEquals(second.mac(), ethDst(rules.get(2)));
-            // second stage: to the server, replies straight to the firewall's inside interface
-            assertEquals(StageRules.device(second), rules.get(3).deviceId());
-            assertEquals(server.mac(), ethDst(rules.get(3)));
-            assertEquals(fw.inside().mac(), ethDst(rules.get(4)));
-            assertNull(b.decision.lastFailure());
+    void firstStageRuleAndSynGoToTheChosenStageWithTheTag() {
+        HierarchyDecisionBenchmark b = hierarchy("round-robin", StoreKind.plain, HierarchyDecisionBenchmark.Stages.FIRST);
+        FwlbTopology t = b.topology;
+        long n = HIERARCHY_LIVE + HierarchyDecisionBenchmark.BATCH - 1;    // the last connection set-up decided
+        ConnectionEntry e = b.core.connections.get(b.flow(n).canonical());
+        Firewall fw = t.firewall(e.path().firewallId().orElseThrow());
+        org.fwlb.model.Dispatcher next = t.dispatcher(e.path().dispatcherIds().get(1));
+        List<FlowRule> rules = b.dispatch.lastRuleList();
+        assertEquals(1, rules.size());
+        FlowRule r = rules.get(0);
+        assertEquals(t.dispatcher("d1").deviceId().get(), r.deviceId());
+        assertEquals(30000, r.priority());
+        assertEquals(SynFrame.clientIp(n), ((IPCriterion) r.selector().getCriterion(Criterion.Type.IPV4_SRC)).ip()
+                .address().getIp4Address().toInt());
+        assertEquals(next.mac(), ethDst(r.treatment().allInstructions()));
+        // the SYN: the firewall's path tag pushed, to the chosen stage's MAC, out d1's one arm
+        List<Instruction> out = b.dispatch.lastPacket().treatment().allInstructions();
+        assertEquals(next.mac(), ethDst(out));
+        assertEquals(fw.pathTag().value(), (int) vlanId(out), out.toString());
+        assertTrue(out.stream().anyMatch(i -> i instanceof org.onosproject.net.flow.instructions.Instructions.OutputInstruction
+                && ((org.onosproject.net.flow.instructions.Instructions.OutputInstruction) i).port()
+                        .equals(org.onosproject.net.PortNumber.portNumber(1))), out.toString());
+    }
+
+    @Test
+    void secondStageRulesGoToTheServerAndRepliesToTheFirewall() {
+        HierarchyDecisionBenchmark b = hierarchy("round-robin", StoreKind.plain, HierarchyDecisionBenchmark.Stages.SECOND);
+        FwlbTopology t = b.topology;
+        long n = HIERARCHY_LIVE + HierarchyDecisionBenchmark.BATCH - 1;
+        ConnectionEntry e = b.core.connections.get(b.flow(n).canonical());
+        Firewall fw = t.firewall(e.path().firewallId().orElseThrow());
+        org.fwlb.model.Server server = t.server(e.path().serverId().orElseThrow());
+        List<FlowRule> rules = b.dispatch.lastRuleList();
+        assertEquals(2, rules.size());
+        for (FlowRule r : rules) {
+            assertEquals(t.dispatcher("d2c").deviceId().get(), r.deviceId());
         }
+        assertEquals(server.mac(), ethDst(rules.get(0).treatment().allInstructions()));
+        assertEquals(fw.inside().mac(), ethDst(rules.get(1).treatment().allInstructions()),
+                     "replies go straight to the firewall the SYN came through");
+        List<Instruction> out = b.dispatch.lastPacket().treatment().allInstructions();
+        assertEquals(server.mac(), ethDst(out));
+        assertTrue(out.stream().anyMatch(i -> i instanceof L2ModificationInstruction
+                && ((L2ModificationInstruction) i).subtype() == L2ModificationInstruction.L2SubType.VLAN_POP),
+                   "the tag leaves with d2c: " + out);
+    }
+
+    @Test
+    void hierarchyCheckFailsWhenDecisionsFail() {
+        HierarchyDecisionBenchmark b = hierarchy("least-connections", StoreKind.plain,
+                                                 HierarchyDecisionBenchmark.Stages.BOTH);
+        for (String s : b.topology.candidates("d2c", "http")) {
+            b.core.states.setAdminState(s, AdminState.DOWN);
+        }
+        b.prepare();
+        b.operate();
+        assertThrows(IllegalStateException.class, b::check);
     }
 
     @Test
@@ -257,7 +304,20 @@ class DecisionBenchmarksTest {
     }
 
     private static org.onlab.packet.MacAddress ethDst(FlowRule r) {
-        for (Instruction i : r.treatment().allInstructions()) {
+        return ethDst(r.treatment().allInstructions());
+    }
+
+    private static short vlanId(List<Instruction> instructions) {
+        for (Instruction i : instructions) {
+            if (i instanceof L2ModificationInstruction.ModVlanIdInstruction) {
+                return ((L2ModificationInstruction.ModVlanIdInstruction) i).vlanId().toShort();
+            }
+        }
+        return -1;
+    }
+
+    private static org.onlab.packet.MacAddress ethDst(List<Instruction> instructions) {
+        for (Instruction i : instructions) {
             if (i instanceof L2ModificationInstruction.ModEtherInstruction
                     && ((L2ModificationInstruction) i).subtype() == L2ModificationInstruction.L2SubType.ETH_DST) {
                 return ((L2ModificationInstruction.ModEtherInstruction) i).mac();
