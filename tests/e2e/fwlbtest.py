@@ -131,3 +131,62 @@ def wait_for(pred, timeout, interval=0.2, what='condition'):
             return last
         time.sleep(interval)
     raise AssertionError('timed out after %ss waiting for %s (last: %r)' % (timeout, what, last))
+
+
+class Capture:
+    """tcpdump on one interface into a pcap file, in the root namespace (switch ports: `<bridge>-eth<n>`)
+    or in a host's network namespace (netns_pid = the host's pid). Read back with count(filter)."""
+
+    def __init__(self, iface, path, netns_pid=None, snaplen=128):
+        self.iface = iface
+        self.path = path
+        self.netns_pid = netns_pid
+        self.snaplen = snaplen
+        self.proc = None
+        self.stderr = ''
+
+    def _ns(self, argv):
+        return (['nsenter', '-t', str(self.netns_pid), '-n', '--'] + argv) if self.netns_pid else argv
+
+    def start(self, timeout=10):
+        errf = open(self.path + '.err', 'wb')
+        self.proc = subprocess.Popen(self._ns(['tcpdump', '-i', self.iface, '-nn', '-U', '-s', str(self.snaplen),
+                                               '-w', self.path]),
+                                     stdout=subprocess.DEVNULL, stderr=errf, start_new_session=True)
+        errf.close()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(self.path + '.err') as f:
+                if 'listening on' in f.read():
+                    return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError_('tcpdump on %s did not start: %s' % (self.iface, self.stderr))
+
+    def stop(self):
+        """Stops the capture; returns the packets the kernel dropped (must be 0 for a count to mean anything)."""
+        if self.proc and self.proc.poll() is None:
+            time.sleep(0.3)                       # let the last frames in
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        with open(self.path + '.err') as f:
+            self.stderr = f.read()
+        m = [ln for ln in self.stderr.splitlines() if 'dropped by kernel' in ln]
+        return int(m[-1].split()[0]) if m else 0
+
+    def lines(self, flt='', link=False):
+        argv = ['tcpdump', '-r', self.path, '-nn'] + (['-e'] if link else []) + ([flt] if flt else [])
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError_('tcpdump -r %s %r: %s' % (self.path, flt, p.stderr.strip()))
+        return [ln for ln in p.stdout.splitlines() if ln.strip()]
+
+    def count(self, flt='', link=False):
+        """Frames in the capture matching a pcap filter (tagged frames need `vlan and ...`)."""
+        return len(self.lines(flt, link))
