@@ -297,4 +297,45 @@ class StageRulesTest {
         assertEquals("10.0.1.24", ipMod(fwd.get(2).treatment(), L3SubType.IPV4_DST));
         assertEquals(4, rules.allRules(t, e).size(), "plus the L4/3 stage's reply rule");
     }
+
+    // ---- static-hash mode ------------------------------------------------------------------------
+
+    @Test
+    void staticHashServicesGetBucketRulesAtEveryStageAndNoPuntIsNeeded() {
+        DispatchPlan p = DispatchPlan.of(DispatchRig.preset("fig2", f -> {
+            com.fasterxml.jackson.databind.node.ObjectNode v =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) f.get("services").get(0);
+            v.put("mode", "static-hash");
+            v.put("policy", "static-hash");
+        }));
+        java.util.function.BiFunction<org.fwlb.model.Dispatcher, org.fwlb.model.VirtualService, String[]> buckets =
+            (stage, v) -> {
+                String[] out = new String[StageRules.HASH_BUCKETS];
+                List<String> c = p.topology().candidates(stage.id(), v.serviceType());
+                for (int b = 0; b < out.length; b++) {
+                    out[b] = c.get(b % c.size());
+                }
+                return out;
+            };
+        List<FlowRule> d1 = rules.baseRules(p, D01, true, buckets);
+        // one-armed first stage: per bucket a rule for packets arriving on the arm (IN_PORT) and a generic one
+        List<FlowRule> arm = at(d1, StageRules.PRIO_HASH + 1);
+        assertEquals(StageRules.HASH_BUCKETS, arm.size());
+        assertEquals(StageRules.HASH_BUCKETS, at(d1, StageRules.PRIO_HASH).size());
+        for (FlowRule r : arm) {
+            assertEquals(PortNumber.IN_PORT, DispatchRig.output(r.treatment()));
+            assertEquals(p.topology().dispatcher("d1").mac(), matchedEthDst(r));
+        }
+        // L4/3: per bucket a NAT rule to a server, plus each server's replies back to the VIP (by L2)
+        List<FlowRule> d2a = at(rules.baseRules(p, D21, true, buckets), StageRules.PRIO_HASH);
+        assertEquals(StageRules.HASH_BUCKETS + 2, d2a.size());
+        long toSrv1 = d2a.stream().filter(r -> "10.0.1.21".equals(
+                DispatchRig.ipMod(r.treatment(), L3SubType.IPV4_DST))).count();
+        assertEquals(StageRules.HASH_BUCKETS / 2, toSrv1);
+        assertEquals(2, d2a.stream().filter(r -> VIP2.equals(
+                DispatchRig.ipMod(r.treatment(), L3SubType.IPV4_SRC))).count());
+        // a bucket with no eligible member gets no rule (its SYNs are punted and dropped)
+        List<FlowRule> none = rules.baseRules(p, D21, true, (stage, v) -> new String[StageRules.HASH_BUCKETS]);
+        assertEquals(2, at(none, StageRules.PRIO_HASH).size());
+    }
 }
