@@ -510,3 +510,69 @@ class TestFig7:
         results = [t.wait() for t in transfers]
         assert all(x.ok for x in results), results
         assert all(net.fw_counters(fw)['invalid']['packets'] == 0 for fw in FIREWALLS)
+
+
+# ---- FIG 8: L7/3 hosts behind their DF switches, an L4/3 switch beside them ----------------------------------
+
+@pytest.fixture(scope='class')
+def fig8(workdir):
+    t = start_topology('fig8', workdir)
+    try:
+        wait_for(lambda: all(any(35000 < f['priority'] < 36000 for f in t.net.flows(sw, sync=False))
+                             for sw in ('so', 'si')), 30, what='sandwich base rules')
+        wait_for(lambda: all(f['eligibility'] == 'eligible' for f in t.runtime.firewalls().values()), 20,
+                 what='firewalls eligible')
+        wait_ready(t)
+        wait_for(lambda: all(any(f['priority'] in SYN_PUNT_PRIOS for f in t.net.flows(sw, sync=False))
+                             for sw in ('df2a', 'df2b')), 30, what='SYN punt rules on the DF switches')
+        r = t.net.requests('c1', 'http://%s/' % VIP7, 30, concurrency=2)      # warm-up, as for FIG 7
+        assert r.ok, r.output[-2000:]
+        yield t
+    finally:
+        stop_topology(t)
+
+
+class TestFig8:
+
+    def test_l7_hosts_answer_through_their_firewall_via_their_df(self, fig8, workdir):
+        """Item 6 for L7/3 hosts: 240 connections through the sandwich, d1 and the three second stages (the L7
+        hosts d7a d7b, answering on the VIP, and the L4/3 switch d2c) all succeed; every firewall accepted as
+        many connections as the sandwich placed on it and counted nothing invalid (the DF switches sent each
+        L7 host's replies to the firewall named by the path tag); d1's arm saw no reply; no tagged frame
+        reached an L7 host; the DFs read a tag for every connection through them."""
+        net, rt = fig8.net, fig8.runtime
+        net.reset_fw_counters()
+        net.flush_conntrack()
+        sw_before = {k: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}
+        before = counters(rt)
+        caps = {'d1': capture_arm(fig8, 'd1', workdir, 'fig8')}
+        caps.update({h: capture_host(fig8, h, workdir, 'fig8') for h in ('d7a', 'd7b')})
+        results = run_parallel([lambda h=h: net.requests(h, 'http://%s/' % VIP7, 80, concurrency=4)
+                                for h in ('c1', 'c2', 'c3')])
+        dropped = {n: c.stop() for n, c in caps.items()}
+        d = delta(counters(rt), before)
+        sw = delta({k: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}, sw_before)
+        fwc = net.all_fw_counters()
+        evidence = {'dispatch': d, 'sandwich': sw,
+                    'fw': {fw: {k: v['packets'] for k, v in c.items()} for fw, c in fwc.items()}}
+        assert all(r.ok for r in results), ([r.output[-1500:] for r in results if not r.ok], evidence)
+        served = {}
+        for r in results:
+            for s, n in r.servers.items():
+                served[s] = served.get(s, 0) + n
+        assert sum(served.values()) == 240 and {'d7a', 'd7b'} <= set(served), served
+        per_fw = {fw: sw.get('connectionsPlaced:' + fw, 0) for fw in FIREWALLS}
+        assert sum(per_fw.values()) == 240, evidence
+        assert fw_accepted(net) == per_fw, (fw_accepted(net), evidence)
+        for fw in FIREWALLS:
+            assert fwc[fw]['invalid']['packets'] == 0, evidence
+            assert fwc[fw]['est_from_inside']['packets'] >= 2 * per_fw[fw], evidence
+        via_l7 = d.get('placed:d7a', 0) + d.get('placed:d7b', 0)
+        assert via_l7 == served['d7a'] + served['d7b'], (via_l7, served, d)
+        # tags: written on every SYN at d1, read at d2c and at the DFs of d7a, d7b
+        assert d.get('pathTagsWritten', 0) >= 240 and d.get('pathTagsRead', 0) >= 240, d
+        assert dropped == {n: 0 for n in caps}, dropped
+        assert caps['d1'].lines(REPLY) == []
+        for h in ('d7a', 'd7b'):
+            assert caps[h].count('tcp port 80') >= 4 * served[h], (h, served)
+            assert caps[h].lines('vlan', link=True) == [], caps[h].lines('vlan', link=True)[:5]
