@@ -190,4 +190,19 @@ class DispatchCommandsTest {
         assertEquals(List.of("web", "ftp"), new ServiceIdCompleter().choices());
         assertEquals(List.of("up", "draining", "down"), new AdminStateCompleter().choices());
     }
+
+    @Test
+    void showsL7DispatchersWithTheirServersRequests() throws Exception {
+        dispatch.l7.add(new org.fwlb.api.L7Status("d7a", org.fwlb.model.HealthState.UP, new org.fwlb.api.L7Report(
+                java.util.Map.of("srv1", new org.fwlb.api.L7Report.ServerReport(org.fwlb.model.HealthState.UP, 40, 2, 1)),
+                41, 3, 0, 1, 8081), 120));
+        dispatch.l7.add(new org.fwlb.api.L7Status("d7b", org.fwlb.model.HealthState.DOWN, null, -1));
+        String out = ok(Shell.run(new L7DispatchersCommand())).out;
+        assertTrue(out.contains("d7a          up    report   120 ms ago  requests=41 relayedOut=3"), out);
+        assertTrue(out.contains("srv1       up    requests=40 open=2 pooled=1"), out);
+        assertTrue(out.contains("d7b          down  no report yet"), out);
+        JsonNode arr = new ObjectMapper().readTree(ok(Shell.run(new L7DispatchersCommand(), "-j")).out);
+        assertEquals(40, arr.get(0).get("servers").get("srv1").get("requests").asInt());
+        assertEquals("down", arr.get(1).get("health").asText());
+    }
 }

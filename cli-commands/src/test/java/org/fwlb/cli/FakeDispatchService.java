@@ -138,6 +138,9 @@ final class FakeDispatchService implements DispatchService {
 
     @Override
     public List<org.fwlb.api.L7Status> l7Dispatchers() {
-        return new java.util.ArrayList<>();
+        return l7;
     }
+
+    /** What {@link #l7Dispatchers()} answers. */
+    final List<org.fwlb.api.L7Status> l7 = new java.util.ArrayList<>();
 }
