@@ -45,7 +45,8 @@ public final class ControllerLink {
     public ControllerLink(DispatcherConfig cfg, HttpClient client, Stats stats, ServerRegistry registry,
                           Directory directory, ScheduledExecutorService scheduler) {
         this.cfg = cfg;
-        this.reportUri = URI.create(cfg.directory().controllerUrl() + "/l7/" + cfg.id() + "/report");
+        this.reportUri = URI.create(ControllerAuth.strip(cfg.directory().controllerUrl()) + "/l7/" + cfg.id()
+                + "/report");
         this.client = client;
         this.stats = stats;
         this.registry = registry;
@@ -73,7 +74,7 @@ public final class ControllerLink {
         inFlight = true;
         // the relay port lets peers reach this dispatcher through the controller's directory
         String body = Views.report(stats, registry).put("relayPort", cfg.relay().getPort()).toString();
-        HttpRequest req = HttpRequest.newBuilder(reportUri)
+        HttpRequest req = ControllerAuth.apply(HttpRequest.newBuilder(reportUri), cfg.directory().controllerUrl())
                 .timeout(Duration.ofMillis(Math.max(1000, 2L * cfg.directory().reportIntervalMs())))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {

@@ -34,9 +34,12 @@ public final class ControllerDirectory implements Directory {
 
     record View(Map<String, List<String>> serverToDispatchers, Map<String, PeerRef> upPeers) { }
 
+    private final URI controllerUrl;
+
     public ControllerDirectory(String selfId, URI controllerUrl, HttpClient client, int timeoutMs) {
         this.selfId = selfId;
-        this.directoryUri = URI.create(controllerUrl + "/directory");
+        this.directoryUri = URI.create(org.fwlb.l7.control.ControllerAuth.strip(controllerUrl) + "/directory");
+        this.controllerUrl = controllerUrl;
         this.client = client;
         this.timeoutMs = timeoutMs;
     }
@@ -73,7 +76,8 @@ public final class ControllerDirectory implements Directory {
             return CompletableFuture.completedFuture(null);
         }
         lastRefresh = System.nanoTime();
-        HttpRequest req = HttpRequest.newBuilder(directoryUri).timeout(Duration.ofMillis(timeoutMs)).GET().build();
+        HttpRequest req = org.fwlb.l7.control.ControllerAuth.apply(HttpRequest.newBuilder(directoryUri), controllerUrl)
+                .timeout(Duration.ofMillis(timeoutMs)).GET().build();
         CompletableFuture<Void> f = client.sendAsync(req, HttpResponse.BodyHandlers.ofString())
                 .thenAccept(r -> {
                     if (r.statusCode() != 200) {
