@@ -34,6 +34,9 @@ final class StageLifecycle {
 
     private final Logger log = getLogger(getClass());
 
+    /** Clock and rounding slack between a rule's age (whole seconds) and an entry's creation time. */
+    private static final long CLOCK_SLACK_MS = 1500;
+
     private final DispatchContext ctx;
 
     StageLifecycle(DispatchContext ctx) {
@@ -116,6 +119,9 @@ final class StageLifecycle {
      * @param r the removed rule
      */
     void onRuleRemoved(FwlbTopology t, FlowEntry r) {
+        if (r.reason() == FlowEntry.FlowRemoveReason.DELETE) {
+            return;     // removed by us (connection ended, member down): nothing more to do
+        }
         Optional<ConnectionKey> key = StageRules.connectionKeyOf(r);
         if (!key.isPresent()) {
             return;
@@ -124,7 +130,22 @@ final class StageLifecycle {
         if (e == null || e.path().dispatcherIds().isEmpty()) {
             return;
         }
-        end(t, e);
+        // a rule of an earlier connection on the same 5-tuple (clients reuse ports quickly) must not end this
+        // one: it was installed before this connection began, or it is not one of this connection's rules
+        long installed = System.currentTimeMillis() - r.life() * 1000L;
+        if (e.createdMillis() > installed + CLOCK_SLACK_MS) {
+            return;
+        }
+        boolean ours = false;
+        for (FlowRule mine : ctx.rules.allRules(t, e)) {
+            if (mine.id().equals(r.id())) {
+                ours = true;
+                break;
+            }
+        }
+        if (ours) {
+            end(t, e);
+        }
     }
 
     /**

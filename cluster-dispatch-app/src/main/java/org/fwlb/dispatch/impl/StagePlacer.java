@@ -107,8 +107,10 @@ final class StagePlacer {
         FlowKey flow = p.flowKey();
         ConnectionKey key = flow.canonical();
         ConnectionEntry e = ctx.connections.get(key);
-        if (e != null && e.state() == TcpState.CLOSING && DispatchContext.APP_NAME.equals(e.appName())) {
-            // a new connection on the 5-tuple of one that is closing: the old pin ends here
+        if (e != null && DispatchContext.APP_NAME.equals(e.appName()) && (e.state() == TcpState.CLOSING
+                || e.state() == TcpState.FIN_FROM_CLIENT || e.state() == TcpState.FIN_FROM_SERVER)) {
+            // a SYN after a FIN is no retransmission: a new connection on the 5-tuple of one that ended (clients
+            // reuse ports at once); the old pin ends here. (Behind a sandwich, the sandwich replaced the entry.)
             ctx.connections.remove(key);
             e = null;
         }
@@ -131,7 +133,7 @@ final class StagePlacer {
             return;
         }
         StageDecision d = new StageDecision(dev, stage, spot.df, flow, next, inPort, replyFirewall(stage, spot.df, fw));
-        install(t, d, recorded, p, frame);
+        install(t, d, recorded, p, frame, true);
     }
 
     /** What this stage already decided for a connection: its next hop, or for a DF a marker. */
@@ -263,7 +265,8 @@ final class StagePlacer {
         return out;
     }
 
-    private void install(FwlbTopology t, StageDecision d, ConnectionEntry entry, PacketSummary p, byte[] frame) {
+    private void install(FwlbTopology t, StageDecision d, ConnectionEntry entry, PacketSummary p, byte[] frame,
+                         boolean fresh) {
         List<FlowRule> rules = ctx.rules.decisionRules(t, d, t.timeouts().idleSeconds());
         Pending pendingKey = new Pending(d.stage.id(), entry.key());
         if (rules.isEmpty()) {
@@ -284,9 +287,11 @@ final class StagePlacer {
                     return;
                 }
                 ctx.connections.markEstablished(entry.key());
-                ctx.counters.inc(DispatchCounters.PLACED);
-                if (d.nextId != null) {
-                    ctx.counters.incPlaced(d.nextId);
+                if (fresh) {
+                    ctx.counters.inc(DispatchCounters.PLACED);
+                    if (d.nextId != null) {
+                        ctx.counters.incPlaced(d.nextId);
+                    }
                 }
                 emit(t, d, p, frame);
             }
@@ -304,7 +309,13 @@ final class StagePlacer {
         }));
     }
 
-    /** A retransmitted SYN follows this stage's earlier decision once its rules are confirmed. */
+    /**
+     * A SYN of a connection this stage already decided follows that decision once its rules are confirmed. The
+     * rules are installed again first (same ids: idempotent on the switch): the SYN may be a retransmission,
+     * but it may also open a new connection on the 5-tuple of one that ended moments ago (clients reuse ports
+     * at once) whose rules have since idled out — with replies sent straight to the firewall, the firewall
+     * dispatchers never see the server's FIN, so such an entry may still look open.
+     */
     private void resend(FwlbTopology t, DeviceId dev, PortNumber inPort, DispatchPlan.Spot spot, PacketSummary p,
                         byte[] frame, ConnectionEntry e, String decided) {
         ctx.counters.inc(DispatchCounters.SYN_RETRANSMITS);
@@ -313,8 +324,8 @@ final class StagePlacer {
         }
         String next = spot.df ? null : decided;
         Firewall fw = e.path().pathTag().map(t::firewallByPathTag).orElse(null);
-        emit(t, new StageDecision(dev, spot.stage, spot.df, p.flowKey(), next, inPort,
-                                  replyFirewall(spot.stage, spot.df, fw)), p, frame);
+        install(t, new StageDecision(dev, spot.stage, spot.df, p.flowKey(), next, inPort,
+                                     replyFirewall(spot.stage, spot.df, fw)), e, p, frame, false);
     }
 
     /** Releases the SYN along the decision; the stage that writes the path tag pushes it on the SYN only. */

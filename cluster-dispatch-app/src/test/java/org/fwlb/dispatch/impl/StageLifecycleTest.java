@@ -174,4 +174,26 @@ class StageLifecycleTest {
         assertEquals(0, rig.store.size());
         assertFalse(rig.flows.removed.isEmpty());
     }
+
+    @Test
+    void aStaleRuleOfAnEarlierConnectionOnTheSameTupleDoesNotEndTheNewOne() {
+        // clients reuse ports at once: the earlier connection on 10.0.1.11:40000 went d1 -> d2b -> srv3; its
+        // rules on d2b idle out after the new connection (d1 -> d2a) was placed
+        ConnectionEntry e = place(40000);
+        String second = e.path().dispatcherIds().get(1);
+        String other = "d2a".equals(second) ? "d2b" : "d2a";
+        StageDecision old = new StageDecision("d2a".equals(other) ? D21 : D22, t.dispatcher(other), false,
+                e.flow(), t.childServers(other).get(0).id(), PortNumber.portNumber(1), null);
+        for (FlowRule stale : rig.ctx.rules.decisionRules(t, old, 2)) {
+            rig.lifecycle.onRuleRemoved(t, new DefaultFlowEntry(stale));
+        }
+        // and the current path's own rule, but installed 30 s ago: also the earlier connection's
+        FlowRule d1 = rig.appliedOn(D01).get(0);
+        rig.lifecycle.onRuleRemoved(t, new DefaultFlowEntry(d1,
+                org.onosproject.net.flow.FlowEntry.FlowEntryState.REMOVED, 30, java.util.concurrent.TimeUnit.SECONDS,
+                0, 0));
+        assertTrue(rig.flows.removed.isEmpty(), rig.flows.removed.toString());
+        assertNotNull(rig.store.get(e.key()));
+        assertEquals(0, rig.counters.get(DispatchCounters.REMOVED));
+    }
 }

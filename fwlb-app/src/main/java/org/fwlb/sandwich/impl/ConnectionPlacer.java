@@ -81,13 +81,15 @@ final class ConnectionPlacer {
         }
         FlowKey flow = p.flowKey();
         ConnectionEntry existing = ctx.connections.get(flow.canonical());
-        if (existing != null && existing.state() != TcpState.CLOSING) {
+        if (existing != null && !hasFin(existing)) {
             resend(t, existing, device, origin, frame);
             return;
         }
         if (existing != null) {
-            // a new connection on the 5-tuple of one that is closing: the old pin ends here (the new rules
-            // have the same ids and overwrite the old ones on the switches)
+            // a SYN after a FIN cannot be a retransmission: it opens a new connection on the 5-tuple of one that
+            // ended (clients reuse ports at once; with replies sent straight to a firewall (FIG 8) the server's
+            // FIN is never seen here, so the old entry may not be CLOSING). The old pin ends here (the new
+            // rules have the same ids and overwrite the old ones on the switches).
             ctx.connections.remove(existing.key());
         }
         long hash = FlowHash.ofAddress(origin == Role.EXTERNAL ? p.ipSrc() : p.ipDst());
@@ -124,6 +126,12 @@ final class ConnectionPlacer {
             return;
         }
         install(t, entry, device, origin, frame);
+    }
+
+    /** Whether either side of a connection already sent a FIN (or a RST ended it). */
+    static boolean hasFin(ConnectionEntry e) {
+        return e.state() == TcpState.CLOSING || e.state() == TcpState.FIN_FROM_CLIENT
+                || e.state() == TcpState.FIN_FROM_SERVER;
     }
 
     private void install(FwlbTopology t, ConnectionEntry entry, DeviceId device, Role origin, byte[] frame) {

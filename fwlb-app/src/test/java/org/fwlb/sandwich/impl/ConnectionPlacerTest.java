@@ -106,6 +106,20 @@ class ConnectionPlacerTest {
     }
 
     @Test
+    void newSynAfterOnlyTheClientsFinIsPlacedAnew() {
+        // FIG 8: replies go straight to a firewall, the server's FIN never reaches the controller; a client
+        // reusing the port after closing must get a fresh pin, not a resend along the old one
+        syn(40000);
+        ConnectionEntry first = rig.store.connections(x -> true).get(0);
+        rig.store.markFin(first.key(), true);
+        syn(40000);
+        ConnectionEntry second = rig.store.get(first.key());
+        assertEquals(org.fwlb.model.TcpState.ESTABLISHED, second.state());
+        assertTrue(second.createdMillis() >= first.createdMillis());
+        assertEquals(4, rig.flows.applied.size(), "its rules were installed again");
+    }
+
+    @Test
     void failedInstallationDropsTheConnection() {
         rig.flows.fail = true;
         syn(40000);
