@@ -1,6 +1,7 @@
 package org.fwlb.dispatch.impl;
 
 import org.fwlb.connection.PinResult;
+import org.fwlb.connection.SynMemory;
 import org.fwlb.model.ConnectionEntry;
 import org.fwlb.model.ConnectionKey;
 import org.fwlb.model.ConnectionPath;
@@ -51,6 +52,8 @@ final class StagePlacer {
     private final Map<Dispatcher, Map<VirtualService, SelectionPolicy>> policies = new ConcurrentHashMap<>();
     /** Decisions whose rules are being installed: a retransmitted SYN waits for the client's next try. */
     private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+    /** The SYNs of the connections this application pinned (tells retransmissions from reused ports). */
+    private final SynMemory syns = new SynMemory(200_000);
 
     /** A decision in flight: the stage and the connection. */
     private static final class Pending {
@@ -107,10 +110,9 @@ final class StagePlacer {
         FlowKey flow = p.flowKey();
         ConnectionKey key = flow.canonical();
         ConnectionEntry e = ctx.connections.get(key);
-        if (e != null && DispatchContext.APP_NAME.equals(e.appName()) && (e.state() == TcpState.CLOSING
-                || e.state() == TcpState.FIN_FROM_CLIENT || e.state() == TcpState.FIN_FROM_SERVER)) {
-            // a SYN after a FIN is no retransmission: a new connection on the 5-tuple of one that ended (clients
-            // reuse ports at once); the old pin ends here. (Behind a sandwich, the sandwich replaced the entry.)
+        if (e != null && DispatchContext.APP_NAME.equals(e.appName()) && isNewConnection(e, p)) {
+            // a new connection on the 5-tuple of one that ended (clients reuse ports at once): the old pin ends
+            // here. (Behind a sandwich, the sandwich already replaced the entry.)
             ctx.connections.remove(key);
             e = null;
         }
@@ -128,12 +130,29 @@ final class StagePlacer {
                 return;
             }
         }
-        ConnectionEntry recorded = record(t, key, flow, e, stage, next, tagFor(stage, spot.df, fw, p));
+        ConnectionEntry recorded = record(t, key, flow, e, stage, next, tagFor(stage, spot.df, fw, p), p.seq());
         if (recorded == null) {
             return;
         }
         StageDecision d = new StageDecision(dev, stage, spot.df, flow, next, inPort, replyFirewall(stage, spot.df, fw));
         install(t, d, recorded, p, frame, true);
+    }
+
+    /**
+     * A SYN on the 5-tuple of a connection this application pinned is a retransmission unless it carries another
+     * initial sequence number than the SYN it was placed with, or (that SYN not remembered) the connection already
+     * saw a FIN.
+     */
+    private boolean isNewConnection(ConnectionEntry e, PacketSummary p) {
+        switch (syns.judge(e.key(), p.seq())) {
+            case SAME:
+                return false;
+            case OTHER:
+                return true;
+            default:
+                return e.state() == TcpState.CLOSING || e.state() == TcpState.FIN_FROM_CLIENT
+                        || e.state() == TcpState.FIN_FROM_SERVER;
+        }
     }
 
     /** What this stage already decided for a connection: its next hop, or for a DF a marker. */
@@ -224,7 +243,7 @@ final class StagePlacer {
 
     /** Records the stage's decision in the shared connection table: a new entry, or the path grows. */
     private ConnectionEntry record(FwlbTopology t, ConnectionKey key, FlowKey flow, ConnectionEntry e,
-                                   Dispatcher stage, String next, PathTag tag) {
+                                   Dispatcher stage, String next, PathTag tag, int isn) {
         if (e == null) {
             ConnectionPath path = extend(t, ConnectionPath.empty(), stage, next, tag);
             ConnectionEntry fresh = ConnectionEntry.pinned(flow, path, System.currentTimeMillis(),
@@ -236,6 +255,7 @@ final class StagePlacer {
                 return null;
             }
             if (pin.status() != PinResult.Status.DUPLICATE) {
+                syns.placed(key, isn);
                 return fresh;
             }
         }

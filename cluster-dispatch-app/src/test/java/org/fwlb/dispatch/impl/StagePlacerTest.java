@@ -281,7 +281,9 @@ class StagePlacerTest {
         rig.placeSyn(D01, 1, syn(rig.topology, "d1", 40000, "10.0.1.100", 80));
         ConnectionEntry e = rig.only();
         rig.store.markClosing(e.key());
-        rig.placeSyn(D01, 1, syn(rig.topology, "d1", 40000, "10.0.1.100", 80));
+        byte[] again = syn(rig.topology, "d1", 40000, "10.0.1.100", 80);
+        java.nio.ByteBuffer.wrap(again).putInt(14 + 20 + 4, 7777);   // a new connection: another ISN
+        rig.placeSyn(D01, 1, again);
         assertEquals(org.fwlb.model.TcpState.ESTABLISHED, rig.store.get(e.key()).state());
         assertEquals(2, rig.flows.applied.size());
         assertEquals(0, rig.counters.get(DispatchCounters.SYN_RETRANSMITS));

@@ -1,6 +1,7 @@
 package org.fwlb.sandwich.impl;
 
 import org.fwlb.connection.PinResult;
+import org.fwlb.connection.SynMemory;
 import org.fwlb.model.ConnectionEntry;
 import org.fwlb.model.ConnectionPath;
 import org.fwlb.model.Dispatcher;
@@ -50,6 +51,8 @@ final class ConnectionPlacer {
     private final FirewallView firewalls;
     private final Function<String, List<SimpleMember>> serverMembers;
     private final Map<String, SelectionPolicy> policies = new ConcurrentHashMap<>();
+    /** The SYNs recent connections were placed with (tells retransmissions from reused ports). */
+    private final SynMemory syns = new SynMemory(200_000);
 
     ConnectionPlacer(SandwichContext ctx, FirewallView firewalls,
                      Function<String, List<SimpleMember>> serverMembers) {
@@ -81,15 +84,13 @@ final class ConnectionPlacer {
         }
         FlowKey flow = p.flowKey();
         ConnectionEntry existing = ctx.connections.get(flow.canonical());
-        if (existing != null && !hasFin(existing)) {
+        if (existing != null && !isNewConnection(existing, p)) {
             resend(t, existing, device, origin, frame);
             return;
         }
         if (existing != null) {
-            // a SYN after a FIN cannot be a retransmission: it opens a new connection on the 5-tuple of one that
-            // ended (clients reuse ports at once; with replies sent straight to a firewall (FIG 8) the server's
-            // FIN is never seen here, so the old entry may not be CLOSING). The old pin ends here (the new
-            // rules have the same ids and overwrite the old ones on the switches).
+            // a new connection on the 5-tuple of one that ended (clients reuse ports at once): the old pin ends
+            // here (the new rules have the same ids and overwrite the old ones on the switches)
             ctx.connections.remove(existing.key());
         }
         long hash = FlowHash.ofAddress(origin == Role.EXTERNAL ? p.ipSrc() : p.ipDst());
@@ -125,7 +126,25 @@ final class ConnectionPlacer {
             resend(t, pin.entry(), device, origin, frame);
             return;
         }
+        syns.placed(entry.key(), p.seq());
         install(t, entry, device, origin, frame);
+    }
+
+    /**
+     * A SYN on the 5-tuple of a pinned connection is a retransmission (follow the pin) unless it carries another
+     * initial sequence number than the SYN the connection was placed with; when that SYN is not remembered
+     * (placed by another instance), unless the connection already saw a FIN (behind dispatch stages that answer
+     * straight to the firewall, FIG 7/8, the server's FIN never reaches the controller: one FIN must do).
+     */
+    private boolean isNewConnection(ConnectionEntry existing, PacketSummary p) {
+        switch (syns.judge(existing.key(), p.seq())) {
+            case SAME:
+                return false;
+            case OTHER:
+                return true;
+            default:
+                return hasFin(existing);
+        }
     }
 
     /** Whether either side of a connection already sent a FIN (or a RST ended it). */

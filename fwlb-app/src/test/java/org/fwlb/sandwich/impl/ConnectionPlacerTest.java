@@ -31,7 +31,13 @@ class ConnectionPlacerTest {
     private final MacAddress gw = t.external().get().gatewayMac();
 
     private void syn(int clientPort) {
+        syn(clientPort, 0);
+    }
+
+    /** A SYN with a given initial sequence number (a new connection on a reused port has another one). */
+    private void syn(int clientPort, int isn) {
         byte[] f = SandwichRig.segment(CLIENT, gw, "10.0.1.11", clientPort, "10.0.2.21", 8080, 0x02);
+        java.nio.ByteBuffer.wrap(f).putInt(14 + 20 + 4, isn);      // after Ethernet and a 20-byte IPv4 header
         rig.placer.placeSyn(t, ext, Role.EXTERNAL, SandwichRig.parse(f), f);
     }
 
@@ -98,7 +104,7 @@ class ConnectionPlacerTest {
         syn(40000);
         ConnectionEntry first = rig.store.connections(x -> true).get(0);
         rig.store.markClosing(first.key());
-        syn(40000);
+        syn(40000, 7777);
         ConnectionEntry second = rig.store.get(first.key());
         assertEquals(org.fwlb.model.TcpState.ESTABLISHED, second.state());
         assertEquals(2, rig.packets.emitted.size());
@@ -112,11 +118,22 @@ class ConnectionPlacerTest {
         syn(40000);
         ConnectionEntry first = rig.store.connections(x -> true).get(0);
         rig.store.markFin(first.key(), true);
-        syn(40000);
+        syn(40000, 7777);
         ConnectionEntry second = rig.store.get(first.key());
         assertEquals(org.fwlb.model.TcpState.ESTABLISHED, second.state());
         assertTrue(second.createdMillis() >= first.createdMillis());
         assertEquals(4, rig.flows.applied.size(), "its rules were installed again");
+    }
+
+    @Test
+    void aLateRetransmissionOfTheFirstSynAfterTheFinFollowsThePin() {
+        // a SYN retransmission held in a punt queue may come after its connection's FIN: same ISN, no new pin
+        syn(40000, 4242);
+        ConnectionEntry first = rig.store.connections(x -> true).get(0);
+        rig.store.markFin(first.key(), true);
+        syn(40000, 4242);
+        assertEquals(org.fwlb.model.TcpState.FIN_FROM_CLIENT, rig.store.get(first.key()).state());
+        assertEquals(2, rig.flows.applied.size(), "no new rules");
     }
 
     @Test
