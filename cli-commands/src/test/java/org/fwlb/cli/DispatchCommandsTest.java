@@ -1,5 +1,8 @@
 package org.fwlb.cli;
 
+import org.fwlb.testing.DispatchFixtures;
+import org.fwlb.testing.FakeDispatchService;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.karaf.shell.support.CommandException;
@@ -33,10 +36,10 @@ class DispatchCommandsTest {
 
     @BeforeEach
     void setUp() {
-        FwlbTopology topology = Fixtures.topology();
+        FwlbTopology topology = DispatchFixtures.topology();
         dispatch = new FakeDispatchService(topology);
         TestServices.register(DispatchService.class, dispatch);
-        TestServices.register(FwlbTopologyService.class, Fixtures.topologyService(topology));
+        TestServices.register(FwlbTopologyService.class, DispatchFixtures.topologyService(topology));
         TestServices.register(AuditService.class, new AuditService() {
             @Override
             public boolean isAuditing() {
@@ -151,11 +154,11 @@ class DispatchCommandsTest {
 
     @Test
     void listsConnectionsWithFiltersAndLimit() throws Exception {
-        dispatch.connections.add(Fixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, "fw2", 2, "srv1",
+        dispatch.connections.add(DispatchFixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, "fw2", 2, "srv1",
                                                      "d1", "d2a"));
-        dispatch.connections.add(Fixtures.connection(2, 40002, 80, TcpState.SYN_SEEN, null, null, "srv4",
+        dispatch.connections.add(DispatchFixtures.connection(2, 40002, 80, TcpState.SYN_SEEN, null, null, "srv4",
                                                      "d1", "d2b", "d3"));
-        dispatch.connections.add(Fixtures.connection(3, 40003, 21, TcpState.ESTABLISHED, null, null, "srv2",
+        dispatch.connections.add(DispatchFixtures.connection(3, 40003, 21, TcpState.ESTABLISHED, null, null, "srv2",
                                                      "d1", "d2b"));
         String all = ok(Shell.run(new DispatchConnectionsCommand())).out;
         assertTrue(all.lines().anyMatch(l -> l.matches(

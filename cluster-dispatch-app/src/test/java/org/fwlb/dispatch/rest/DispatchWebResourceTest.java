@@ -1,5 +1,8 @@
 package org.fwlb.dispatch.rest;
 
+import org.fwlb.testing.DispatchFixtures;
+import org.fwlb.testing.FakeDispatchService;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.fwlb.api.DispatchService;
 import org.fwlb.api.FwlbTopologyService;
@@ -31,11 +34,11 @@ class DispatchWebResourceTest {
 
     @BeforeEach
     void setUp() {
-        FwlbTopology topology = Fixtures.topology();
+        FwlbTopology topology = DispatchFixtures.topology();
         dispatch = new FakeDispatchService(topology);
         memberStates = new FakeMemberStateService();
         TestServices.register(DispatchService.class, dispatch);
-        TestServices.register(FwlbTopologyService.class, Fixtures.topologyService(topology));
+        TestServices.register(FwlbTopologyService.class, DispatchFixtures.topologyService(topology));
         TestServices.register(MemberStateService.class, memberStates);
         rest = new RestHarness();
     }
@@ -183,11 +186,11 @@ class DispatchWebResourceTest {
 
     @Test
     void listsConnectionsWithPathAndFilters() {
-        dispatch.connections.add(Fixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, "fw2", 2, "srv1",
+        dispatch.connections.add(DispatchFixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, "fw2", 2, "srv1",
                                                      "d1", "d2a"));
-        dispatch.connections.add(Fixtures.connection(2, 40002, 80, TcpState.SYN_SEEN, null, null, "srv4",
+        dispatch.connections.add(DispatchFixtures.connection(2, 40002, 80, TcpState.SYN_SEEN, null, null, "srv4",
                                                      "d1", "d2b", "d3"));
-        dispatch.connections.add(Fixtures.connection(3, 40003, 21, TcpState.ESTABLISHED, null, null, "srv2",
+        dispatch.connections.add(DispatchFixtures.connection(3, 40003, 21, TcpState.ESTABLISHED, null, null, "srv2",
                                                      "d1", "d2b"));
 
         JsonNode all = ok(rest.get("connections")).json;
@@ -225,7 +228,7 @@ class DispatchWebResourceTest {
 
     @Test
     void connectionsCountOnTheirMembers() {
-        dispatch.connections.add(Fixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, null, null, "srv1",
+        dispatch.connections.add(DispatchFixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, null, null, "srv1",
                                                      "d1", "d2a"));
         assertEquals(1, ok(rest.get("servers/srv1")).json.get("connections").asInt());
         assertEquals(0, ok(rest.get("servers/srv2")).json.get("connections").asInt());

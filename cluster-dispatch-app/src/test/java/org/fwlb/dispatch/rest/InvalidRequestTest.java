@@ -1,5 +1,8 @@
 package org.fwlb.dispatch.rest;
 
+import org.fwlb.testing.DispatchFixtures;
+import org.fwlb.testing.FakeDispatchService;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fwlb.api.DispatchService;
@@ -44,12 +47,12 @@ class InvalidRequestTest {
 
     @BeforeEach
     void setUp() {
-        FwlbTopology topology = Fixtures.topology();
+        FwlbTopology topology = DispatchFixtures.topology();
         dispatch = new FakeDispatchService(topology);
-        dispatch.connections.add(Fixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, null, null, "srv1",
+        dispatch.connections.add(DispatchFixtures.connection(1, 40001, 80, TcpState.ESTABLISHED, null, null, "srv1",
                                                      "d1", "d2a"));
         TestServices.register(DispatchService.class, dispatch);
-        TestServices.register(FwlbTopologyService.class, Fixtures.topologyService(topology));
+        TestServices.register(FwlbTopologyService.class, DispatchFixtures.topologyService(topology));
     }
 
     @AfterEach
@@ -74,7 +77,7 @@ class InvalidRequestTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void refusedWithNothingChanged(String fixture) throws IOException {
-        JsonNode f = new ObjectMapper().readTree(Fixtures.resource("invalid/" + fixture));
+        JsonNode f = new ObjectMapper().readTree(DispatchFixtures.resource("invalid/" + fixture));
         String[] request = f.get("request").asText().split(" ", 2);
         String body = f.has("body") ? f.get("body").asText() : null;
         String before = snapshot();

@@ -1,4 +1,4 @@
-package org.fwlb.cli;
+package org.fwlb.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fwlb.api.FwlbTopologyListener;
@@ -21,15 +21,15 @@ import java.nio.charset.StandardCharsets;
  * The test topology (src/test/resources/topology.json: d1 → d2a, d2b → d3; http and ftp server sets) and
  * connections through it.
  */
-final class Fixtures {
+public final class DispatchFixtures {
 
-    static final int VIP = Ip4.toInt(org.onlab.packet.Ip4Address.valueOf("10.0.2.100"));
+    public static final int VIP = Ip4.toInt(org.onlab.packet.Ip4Address.valueOf("10.0.2.100"));
 
-    private Fixtures() {
+    private DispatchFixtures() {
     }
 
-    static String resource(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/" + name)) {
+    public static String resource(String name) {
+        try (InputStream in = DispatchFixtures.class.getResourceAsStream("/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("no test resource " + name);
             }
@@ -39,16 +39,16 @@ final class Fixtures {
         }
     }
 
-    static FwlbTopology topology() {
+    public static FwlbTopology topology() {
         try {
-            return FwlbConfigParser.parse(new ObjectMapper().readTree(resource("topology.json"))).topologyOrThrow();
+            return FwlbConfigParser.parse(new ObjectMapper().readTree(resource("org/fwlb/testing/dispatch-topology.json"))).topologyOrThrow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A connection from 10.0.0.{client}:{port} to the VIP's {vipPort} through the given path. */
-    static ConnectionEntry connection(int client, int port, int vipPort, TcpState state, String firewall,
+    public static ConnectionEntry connection(int client, int port, int vipPort, TcpState state, String firewall,
                                       Integer tag, String server, String... dispatchers) {
         ConnectionPath path = ConnectionPath.empty();
         if (firewall != null) {
@@ -67,7 +67,7 @@ final class Fixtures {
         return ConnectionEntry.of(flow, path, state, now - 5000, now - 1000, "org.fwlb.clusterdispatch", 7, 900);
     }
 
-    static FwlbTopologyService topologyService(FwlbTopology t) {
+    public static FwlbTopologyService topologyService(FwlbTopology t) {
         return new FwlbTopologyService() {
             @Override
             public FwlbTopology topology() {

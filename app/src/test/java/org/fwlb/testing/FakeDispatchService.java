@@ -1,4 +1,4 @@
-package org.fwlb.cli;
+package org.fwlb.testing;
 
 import org.fwlb.api.DispatchMemberStatus;
 import org.fwlb.api.DispatchService;
@@ -24,24 +24,24 @@ import java.util.stream.Collectors;
  * weights 0..MAX_WEIGHT, IllegalArgumentException otherwise) and logs every change it accepts, so tests
  * can check that refused requests changed nothing.
  */
-final class FakeDispatchService implements DispatchService {
+public final class FakeDispatchService implements DispatchService {
 
     private final FwlbTopology topology;
     private final Map<String, AdminState> adminOverrides = new HashMap<>();
     private final Map<String, Integer> weightOverrides = new HashMap<>();
     private final Map<String, HealthState> health = new HashMap<>();
-    final List<ConnectionEntry> connections = new ArrayList<>();
-    final Map<String, Long> counters = new LinkedHashMap<>();
+    public final List<ConnectionEntry> connections = new ArrayList<>();
+    public final Map<String, Long> counters = new LinkedHashMap<>();
     /** When set, every change is refused with this message (as the real service's own checks would). */
-    String refuse;
+    public String refuse;
     /** Every change accepted, in order ("setAdminState srv1 DOWN", ...). */
-    final List<String> changes = new ArrayList<>();
+    public final List<String> changes = new ArrayList<>();
 
-    FakeDispatchService(FwlbTopology topology) {
+    public FakeDispatchService(FwlbTopology topology) {
         this.topology = topology;
     }
 
-    void setHealth(String id, HealthState h) {
+    public void setHealth(String id, HealthState h) {
         health.put(id, h);
     }
 
@@ -142,5 +142,5 @@ final class FakeDispatchService implements DispatchService {
     }
 
     /** What {@link #l7Dispatchers()} answers. */
-    final List<org.fwlb.api.L7Status> l7 = new java.util.ArrayList<>();
+    public final List<org.fwlb.api.L7Status> l7 = new java.util.ArrayList<>();
 }
