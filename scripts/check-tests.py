@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Honest-test guard for the Java modules (`make unit`, `make test`).
 
-Sums target/surefire-reports/TEST-*.xml over the reactor modules and fails unless
+Sums target/surefire-reports/TEST-*.xml and target/failsafe-reports/TEST-*.xml (integration tests,
+run after packaging) over the reactor modules and fails unless
   - every module that has test sources (src/test/java/**/*.java) executed at least one test
     (executed = run - skipped: a module whose tests are all @Disabled counts as 0), and
   - the total executed is > 0, and
@@ -37,7 +38,8 @@ def has_test_sources(mod):
 def report_counts(mod):
     """(tests, failures, errors, skipped, number of report files) from the module's Surefire reports."""
     t = f = e = s = 0
-    files = glob.glob(os.path.join(mod, 'target', 'surefire-reports', 'TEST-*.xml'))
+    files = (glob.glob(os.path.join(mod, 'target', 'surefire-reports', 'TEST-*.xml'))
+             + glob.glob(os.path.join(mod, 'target', 'failsafe-reports', 'TEST-*.xml')))
     for path in files:
         try:
             r = ET.parse(path).getroot()

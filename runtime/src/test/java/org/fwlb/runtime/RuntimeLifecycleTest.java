@@ -83,22 +83,4 @@ class RuntimeLifecycleTest {
         assertTrue(RuntimeDirectories.current().isEmpty());
         assertThrows(ServiceNotFoundException.class, () -> DefaultServiceDirectory.getService(CoreService.class));
     }
-
-    @Test
-    void hostsTheFwlbBundlesFromTheClassPath() throws Exception {
-        // the app bundles this module depends on, as installed in ~/.m2: every component they declare
-        // must activate on the runtime's services
-        try (FwlbRuntime rt = FwlbRuntime.builder().networkServices(new FakeNetworkServices())
-                .rest("127.0.0.1", 0).build()) {
-            rt.start();
-            assertTrue(rt.rest().webErrors().isEmpty(), "web contexts not deployed: " + rt.rest().webErrors());
-            List<ComponentStatus> fwlb = rt.componentStatus().stream()
-                    .filter(s -> s.implementation().startsWith("org.fwlb.")).collect(Collectors.toList());
-            List<String> inactive = fwlb.stream().filter(s -> s.state() != ComponentState.ACTIVE)
-                    .map(s -> s.name() + ": " + s.state() + " " + s.reason()).collect(Collectors.toList());
-            assertTrue(inactive.isEmpty(), "inactive fwlb components: " + inactive);
-            assertTrue(rt.componentStatus().stream().anyMatch(s -> s.name().equals("org.onosproject.codec.impl.CodecManager")
-                    && s.state() == ComponentState.ACTIVE));
-        }
-    }
 }
