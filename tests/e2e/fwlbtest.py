@@ -110,6 +110,26 @@ class Runtime:
         q = '&'.join('%s=%s' % kv for kv in flt.items())
         return self.get('/onos/fwlb/connections' + ('?' + q if q else ''))['connections']
 
+    def ready(self):
+        """The packet path's readiness: (bool, {device: "ready" or what it waits for})."""
+        code, body = self.request('GET', '/onos/fwlb/ready')
+        if code not in (200, 503) or not isinstance(body, dict):
+            raise RuntimeError_('GET /onos/fwlb/ready -> %s %s' % (code, body))
+        return bool(body.get('ready')), body.get('devices', {})
+
+    def wait_ready(self, timeout=30):
+        """Waits until every switch of the configuration is connected and its base rules are confirmed."""
+        last = [None]
+
+        def check():
+            ok, devices = self.ready()
+            last[0] = devices
+            return ok
+        try:
+            return wait_for(check, timeout, interval=0.2, what='the runtime to be ready')
+        except AssertionError:
+            raise AssertionError('runtime not ready after %ss: %s' % (timeout, last[0]))
+
     def push_netcfg(self, netcfg):
         code, body = self.post('/onos/v1/network/configuration', netcfg)
         if code != 200:

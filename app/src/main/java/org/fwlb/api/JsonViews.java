@@ -56,4 +56,21 @@ public final class JsonViews {
         n.put("ageSeconds", Math.max(0, (nowMillis - e.createdMillis()) / 1000));
         return n;
     }
+
+    /**
+     * Renders the packet path's readiness: {"ready": bool, "devices": {id: "ready" or what it waits for}}; ready
+     * when there is at least one device and every one is ready.
+     *
+     * @param mapper    mapper
+     * @param readiness device id to "ready" or what it waits for
+     * @return JSON
+     */
+    public static ObjectNode readiness(ObjectMapper mapper, java.util.Map<String, String> readiness) {
+        ObjectNode root = mapper.createObjectNode();
+        boolean ready = !readiness.isEmpty() && readiness.values().stream().allMatch("ready"::equals);
+        root.put("ready", ready);
+        ObjectNode devices = root.putObject("devices");
+        readiness.forEach(devices::put);
+        return root;
+    }
 }

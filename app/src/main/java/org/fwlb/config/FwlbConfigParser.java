@@ -53,7 +53,7 @@ public final class FwlbConfigParser {
     static final List<String> SERVER_FIELDS = ImmutableList.of("id", "ip", "mac", "location", "services",
                                                                "weight", "maxConnections", "adminState");
     static final List<String> DISPATCHER_FIELDS = ImmutableList.of("id", "kind", "deviceId", "mac", "ip",
-            "location", "attachment", "reaches", "policy", "weight", "maxConnections", "adminState");
+            "location", "attachment", "uplink", "reaches", "policy", "weight", "maxConnections", "adminState");
     static final List<String> SERVICE_FIELDS = ImmutableList.of("id", "vip", "protocol", "port", "serviceType",
             "firstStage", "mode", "unknownNonSyn", "policy", "dataPorts");
     static final List<String> TIMEOUT_FIELDS = ImmutableList.of("idleSeconds", "closingSeconds");
@@ -345,6 +345,13 @@ public final class FwlbConfigParser {
             errors.add(child(path, "attachment"), "is only for a host-realized dispatcher (one without deviceId)");
             attachOk = false;
         }
+        Long up = present(o, "uplink") ? f.integer(o, "uplink", path, null, 1, JsonFields.MAX_OF_PORT) : null;
+        boolean upOk = !present(o, "uplink") || up != null;
+        if (present(o, "uplink") && !present(o, "deviceId") && !present(o, "attachment")) {
+            errors.add(child(path, "uplink"), "needs deviceId or attachment: it is a port of the stage's own switch"
+                    + " or of its attachment's switch");
+            upOk = false;
+        }
         List<String> reaches = f.strings(o, "reaches", path, JsonFields.ID, "id");
         if (reaches != null && reaches.isEmpty() && o.get("reaches").size() == 0) {
             errors.add(child(path, "reaches"), "needs at least one server or dispatcher id");
@@ -354,12 +361,13 @@ public final class FwlbConfigParser {
         Integer weight = f.intField(o, "weight", path, 1, 1, MAX_WEIGHT);
         Integer max = f.intField(o, "maxConnections", path, 0, 0, MAX_MEMBER_CONNECTIONS);
         AdminState admin = f.enumField(o, "adminState", path, AdminState.UP, AdminState::fromJson, ADMIN_NAMES);
-        if (id == null || kind == null || !devOk || mac == null || ip == null || !locOk || !attachOk || reaches == null
+        if (id == null || kind == null || !devOk || mac == null || ip == null || !locOk || !attachOk || !upOk || reaches == null
                 || policy == null || weight == null || max == null || admin == null) {
             return;
         }
         b.addDispatcher(Dispatcher.builder().id(id).kind(kind).deviceId(dev).mac(mac).ip(ip).location(loc)
-                                .attachment(attach).reaches(reaches).policy(policy).weight(weight).maxConnections(max)
+                                .attachment(attach).uplink(up == null ? null : PortNumber.portNumber(up))
+                                .reaches(reaches).policy(policy).weight(weight).maxConnections(max)
                                 .adminState(admin).build());
     }
 

@@ -34,7 +34,16 @@ public interface ConnectionStore extends Store<ConnectionEvent, ConnectionStoreD
     ConnectionEntry get(ConnectionKey key);
 
     /**
-     * Moves a connection from SYN_SEEN to ESTABLISHED (no change in other states).
+     * Moves a connection from SYN_SEEN to OPENING: its rules are confirmed and its SYN released (no change in
+     * other states).
+     *
+     * @param key canonical key
+     * @return the entry after the call, or null when unknown
+     */
+    ConnectionEntry markOpening(ConnectionKey key);
+
+    /**
+     * Moves a connection from SYN_SEEN or OPENING to ESTABLISHED (no change in other states).
      *
      * @param key canonical key
      * @return the entry after the call, or null when unknown

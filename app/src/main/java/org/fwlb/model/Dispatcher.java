@@ -6,6 +6,7 @@ import org.onlab.packet.IpAddress;
 import org.onlab.packet.MacAddress;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
+import org.onosproject.net.PortNumber;
 
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class Dispatcher {
     private final IpAddress ip;
     private final ConnectPoint location;
     private final ConnectPoint attachment;
+    private final PortNumber uplink;
     private final ImmutableList<String> reaches;
     private final String policy;
     private final int weight;
@@ -41,6 +43,7 @@ public final class Dispatcher {
         this.ip = checkNotNull(b.ip, "ip");
         this.location = b.location;
         this.attachment = b.attachment;
+        this.uplink = b.uplink;
         checkArgument(attachment == null || deviceId == null, "only a host-realized dispatcher has an attachment");
         checkArgument(deviceId != null || location != null, "a host-realized dispatcher needs a location");
         this.reaches = ImmutableList.copyOf(b.reaches);
@@ -68,7 +71,7 @@ public final class Dispatcher {
      */
     public Builder toBuilder() {
         return new Builder().id(id).kind(kind).deviceId(deviceId).mac(mac).ip(ip).location(location)
-                .attachment(attachment).reaches(reaches).policy(policy).weight(weight).maxConnections(maxConnections)
+                .attachment(attachment).uplink(uplink).reaches(reaches).policy(policy).weight(weight).maxConnections(maxConnections)
                 .adminState(adminState);
     }
 
@@ -148,6 +151,18 @@ public final class Dispatcher {
     }
 
     /**
+     * Returns the uplink: the port through which the stage's replies leave toward the stage before it (on
+     * its own switch; for a host-realized dispatcher, on the switch of its attachment). The L4/3 and DF
+     * reply rules need it when the controller decides a whole path at the first punt; without it that
+     * stage decides when its own SYN arrives (the SYN's in-port is the uplink).
+     *
+     * @return uplink port, or empty when not configured
+     */
+    public Optional<PortNumber> uplink() {
+        return Optional.ofNullable(uplink);
+    }
+
+    /**
      * Returns the ids of the servers and next-stage dispatchers this dispatcher reaches, in order.
      *
      * @return ids
@@ -203,13 +218,13 @@ public final class Dispatcher {
         Dispatcher d = (Dispatcher) o;
         return weight == d.weight && maxConnections == d.maxConnections && id.equals(d.id) && kind == d.kind
                 && Objects.equals(deviceId, d.deviceId) && mac.equals(d.mac) && ip.equals(d.ip)
-                && Objects.equals(location, d.location) && Objects.equals(attachment, d.attachment) && reaches.equals(d.reaches) && policy.equals(d.policy)
+                && Objects.equals(location, d.location) && Objects.equals(attachment, d.attachment) && Objects.equals(uplink, d.uplink) && reaches.equals(d.reaches) && policy.equals(d.policy)
                 && adminState == d.adminState;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, kind, deviceId, mac, ip, location, attachment, reaches, policy, weight, maxConnections,
+        return Objects.hash(id, kind, deviceId, mac, ip, location, attachment, uplink, reaches, policy, weight, maxConnections,
                             adminState);
     }
 
@@ -217,7 +232,7 @@ public final class Dispatcher {
     public String toString() {
         return MoreObjects.toStringHelper("Dispatcher").omitNullValues().add("id", id)
                 .add("kind", kind.jsonName()).add("deviceId", deviceId).add("mac", mac).add("ip", ip)
-                .add("location", location).add("attachment", attachment).add("reaches", reaches).add("policy", policy).add("weight", weight)
+                .add("location", location).add("attachment", attachment).add("uplink", uplink).add("reaches", reaches).add("policy", policy).add("weight", weight)
                 .add("maxConnections", maxConnections).add("adminState", adminState).toString();
     }
 
@@ -232,6 +247,7 @@ public final class Dispatcher {
         private IpAddress ip;
         private ConnectPoint location;
         private ConnectPoint attachment;
+        private PortNumber uplink;
         private List<String> reaches = ImmutableList.of();
         private String policy = "round-robin";
         private int weight = 1;
@@ -315,6 +331,17 @@ public final class Dispatcher {
          */
         public Builder attachment(ConnectPoint attachment) {
             this.attachment = attachment;
+            return this;
+        }
+
+        /**
+         * Sets the uplink port (see {@link Dispatcher#uplink()}); null when none.
+         *
+         * @param uplink port or null
+         * @return this builder
+         */
+        public Builder uplink(PortNumber uplink) {
+            this.uplink = uplink;
             return this;
         }
 

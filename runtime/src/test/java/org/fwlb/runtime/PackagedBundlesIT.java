@@ -28,7 +28,8 @@ class PackagedBundlesIT {
             "org.fwlb.core.impl.MemberStateManager",
             "org.fwlb.connection.impl.DistributedConnectionStore",
             "org.fwlb.sandwich.impl.FirewallSandwichManager",
-            "org.fwlb.dispatch.impl.DispatchManager");
+            "org.fwlb.dispatch.impl.DispatchManager",
+            "org.fwlb.engine.impl.ConnectionEngineManager");
 
     @Test
     void hostsEveryFwlbComponentAndBothWebContextsFromThePackagedBundles() throws Exception {

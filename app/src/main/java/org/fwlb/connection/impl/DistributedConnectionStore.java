@@ -138,10 +138,18 @@ public class DistributedConnectionStore extends AbstractStore<ConnectionEvent, C
     }
 
     @Override
-    public ConnectionEntry markEstablished(ConnectionKey key) {
+    public ConnectionEntry markOpening(ConnectionKey key) {
         long now = clock.getAsLong();
         return Versioned.valueOrNull(connections.computeIf(key, e -> e != null && e.state() == TcpState.SYN_SEEN,
-                                                          (k, e) -> e.withState(TcpState.ESTABLISHED, now)));
+                                                          (k, e) -> e.withState(TcpState.OPENING, now)));
+    }
+
+    @Override
+    public ConnectionEntry markEstablished(ConnectionKey key) {
+        long now = clock.getAsLong();
+        return Versioned.valueOrNull(connections.computeIf(
+                key, e -> e != null && (e.state() == TcpState.SYN_SEEN || e.state() == TcpState.OPENING),
+                (k, e) -> e.withState(TcpState.ESTABLISHED, now)));
     }
 
     @Override

@@ -1,20 +1,21 @@
 package org.fwlb.dispatch.impl;
 
 /**
- * Names and defaults of the dispatch component's properties.
+ * Names and defaults of the dispatch application's component properties (the packet path's are the connection
+ * engine's: {@code org.fwlb.engine.impl.ConnectionEngineManager}).
  */
 public final class OsgiPropertyConstants {
 
     private OsgiPropertyConstants() {
     }
 
-    /** Whether servers behind L4/3 switch stages are probed (TCP SYN from the stage). */
+    /** Whether the servers behind L4/3 stage switches are probed. */
     public static final String SERVER_PROBE_ENABLED = "serverProbeEnabled";
-    /** Default: probe. */
+    /** Default: probed. */
     public static final boolean SERVER_PROBE_ENABLED_DEFAULT = true;
 
-    /** Period of the server probes, ms (0 = the topology's probe interval). */
+    /** Server probe period, ms; 0 = the topology's probe interval. */
     public static final String SERVER_PROBE_INTERVAL_MS = "serverProbeIntervalMs";
-    /** Default: the topology's probe interval. */
+    /** Default: the topology's. */
     public static final int SERVER_PROBE_INTERVAL_MS_DEFAULT = 0;
 }

@@ -1,6 +1,9 @@
 package org.fwlb.dispatch.impl;
 
 import org.fwlb.api.MemberStateService;
+import org.fwlb.engine.BaseRules;
+import org.fwlb.engine.EnginePlan;
+import org.fwlb.engine.EnginePlan.ProbeTarget;
 import org.fwlb.model.Dispatcher;
 import org.fwlb.model.DispatcherKind;
 import org.fwlb.model.FwlbTopology;
@@ -20,6 +23,7 @@ import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.packet.DefaultOutboundPacket;
+import org.onosproject.net.packet.PacketService;
 import org.slf4j.Logger;
 
 import java.nio.ByteBuffer;
@@ -43,11 +47,12 @@ import static org.slf4j.LoggerFactory.getLogger;
 final class ServerProber {
 
     /** Source port of the probes (the replies are punted on it). */
-    static final int PROBE_PORT = 65001;
+    static final int PROBE_PORT = BaseRules.PROBE_PORT;
 
     private final Logger log = getLogger(getClass());
 
-    private final DispatchContext ctx;
+    private final PacketService packets;
+    private final Runnable sent;
     private final MemberStateService states;
     private final Predicate<DeviceId> usable;
     /** Per target (stage/server): consecutive results and whether the last probe was answered. */
@@ -60,68 +65,11 @@ final class ServerProber {
         boolean sent;
     }
 
-    /** One probe target: a server plugged into an L4/3 stage's switch. */
-    static final class Target {
-        final Dispatcher stage;
-        final Server server;
-        final int port;
-
-        Target(Dispatcher stage, Server server, int port) {
-            this.stage = stage;
-            this.server = server;
-            this.port = port;
-        }
-
-        String key() {
-            return stage.id() + "/" + server.id();
-        }
-    }
-
-    ServerProber(DispatchContext ctx, MemberStateService states, Predicate<DeviceId> usable) {
-        this.ctx = ctx;
+    ServerProber(PacketService packets, Runnable sent, MemberStateService states, Predicate<DeviceId> usable) {
+        this.packets = packets;
+        this.sent = sent;
         this.states = states;
         this.usable = usable;
-    }
-
-    /**
-     * Returns the probe targets of a plan: servers on the switch of an L4/3 stage, probed on the port of the
-     * first service through that stage whose type they offer.
-     *
-     * @param plan plan
-     * @return targets
-     */
-    static List<Target> targets(DispatchPlan plan) {
-        return plan.probeTargets();
-    }
-
-    /**
-     * Computes the probe targets of a plan (once, when the plan is made).
-     *
-     * @param plan plan
-     * @return targets
-     */
-    static List<Target> computeTargets(DispatchPlan plan) {
-        FwlbTopology t = plan.topology();
-        List<Target> out = new ArrayList<>();
-        for (DeviceId dev : plan.stageDevices()) {
-            for (DispatchPlan.Spot s : plan.spotsOn(dev)) {
-                if (s.df || s.stage.kind() != DispatcherKind.L4_3) {
-                    continue;
-                }
-                for (Server srv : t.childServers(s.stage.id())) {
-                    if (!srv.location().deviceId().equals(dev)) {
-                        continue;
-                    }
-                    for (VirtualService v : s.services) {
-                        if (srv.offers(v.serviceType())) {
-                            out.add(new Target(s.stage, srv, v.port()));
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /**
@@ -130,9 +78,9 @@ final class ServerProber {
      * @param plan     plan in force
      * @param settings interval and hysteresis
      */
-    synchronized void tick(DispatchPlan plan, ProbeSettings settings) {
-        for (Target tg : targets(plan)) {
-            DeviceId dev = tg.stage.deviceId().get();
+    synchronized void tick(EnginePlan plan, ProbeSettings settings) {
+        for (ProbeTarget tg : plan.probeTargets()) {
+            DeviceId dev = tg.stage().deviceId().get();
             if (!usable.test(dev)) {
                 continue;
             }
@@ -146,29 +94,29 @@ final class ServerProber {
         }
     }
 
-    private void send(Target tg) {
+    private void send(ProbeTarget tg) {
         TCP tcp = new TCP();
         tcp.setSourcePort(PROBE_PORT);
-        tcp.setDestinationPort(tg.port);
+        tcp.setDestinationPort(tg.port());
         tcp.setSequence(ThreadLocalRandom.current().nextInt());
         tcp.setDataOffset((byte) 5);
         tcp.setFlags((short) PacketSummary.SYN);
         tcp.setWindowSize((short) 1024);
         IPv4 ip = new IPv4();
-        ip.setSourceAddress(Ip4.toInt(tg.stage.ip().getIp4Address()));
-        ip.setDestinationAddress(Ip4.toInt(tg.server.ip().getIp4Address()));
+        ip.setSourceAddress(Ip4.toInt(tg.stage().ip().getIp4Address()));
+        ip.setDestinationAddress(Ip4.toInt(tg.server().ip().getIp4Address()));
         ip.setTtl((byte) 64);
         ip.setProtocol(IPv4.PROTOCOL_TCP);
         ip.setPayload(tcp);
         Ethernet eth = new Ethernet();
-        eth.setSourceMACAddress(tg.stage.mac());
-        eth.setDestinationMACAddress(tg.server.mac());
+        eth.setSourceMACAddress(tg.stage().mac());
+        eth.setDestinationMACAddress(tg.server().mac());
         eth.setEtherType(Ethernet.TYPE_IPV4);
         eth.setPayload(ip);
-        ctx.packets.emit(new DefaultOutboundPacket(tg.stage.deviceId().get(),
-                DefaultTrafficTreatment.builder().setOutput(tg.server.location().port()).build(),
+        packets.emit(new DefaultOutboundPacket(tg.stage().deviceId().get(),
+                DefaultTrafficTreatment.builder().setOutput(tg.server().location().port()).build(),
                 ByteBuffer.wrap(eth.serialize())));
-        ctx.counters.inc(DispatchCounters.PROBES_SENT);
+        sent.run();
     }
 
     /**
@@ -179,14 +127,14 @@ final class ServerProber {
      * @param p    packet
      * @return true if it was a probe answer or probe ARP
      */
-    synchronized boolean onPacket(DispatchPlan plan, ConnectPoint from, PacketSummary p) {
+    synchronized boolean onPacket(EnginePlan plan, ConnectPoint from, PacketSummary p) {
         if (!p.isTcp() || p.dstPort() != PROBE_PORT) {
             return false;
         }
-        for (Target tg : targets(plan)) {
-            if (tg.stage.deviceId().get().equals(from.deviceId())
-                    && Ip4.toInt(tg.server.ip().getIp4Address()) == p.ipSrc()
-                    && Ip4.toInt(tg.stage.ip().getIp4Address()) == p.ipDst()) {
+        for (ProbeTarget tg : plan.probeTargets()) {
+            if (tg.stage().deviceId().get().equals(from.deviceId())
+                    && Ip4.toInt(tg.server().ip().getIp4Address()) == p.ipSrc()
+                    && Ip4.toInt(tg.stage().ip().getIp4Address()) == p.ipDst()) {
                 Track tr = tracks.computeIfAbsent(tg.key(), k -> new Track());
                 boolean synAck = p.isSynAck();
                 if (!tr.answered) {
@@ -195,7 +143,7 @@ final class ServerProber {
                 }
                 if (synAck) {
                     // end the half-open connection on the server at once
-                    TcpResets.answer(p).ifPresent(rst -> ctx.packets.emit(new DefaultOutboundPacket(
+                    TcpResets.answer(p).ifPresent(rst -> packets.emit(new DefaultOutboundPacket(
                             from.deviceId(), DefaultTrafficTreatment.builder().setOutput(from.port()).build(),
                             ByteBuffer.wrap(rst.serialize()))));
                 }
@@ -214,39 +162,39 @@ final class ServerProber {
      * @param p    ARP packet
      * @return true if answered
      */
-    boolean onArp(DispatchPlan plan, ConnectPoint from, PacketSummary p) {
+    boolean onArp(EnginePlan plan, ConnectPoint from, PacketSummary p) {
         if (p.arpOp() != ARP.OP_REQUEST) {
             return false;
         }
-        for (Target tg : targets(plan)) {
-            if (tg.stage.deviceId().get().equals(from.deviceId())
-                    && Ip4.toInt(tg.server.ip().getIp4Address()) == p.arpSenderIp()
-                    && Ip4.toInt(tg.stage.ip().getIp4Address()) == p.arpTargetIp()) {
-                ctx.packets.emit(new DefaultOutboundPacket(from.deviceId(),
+        for (ProbeTarget tg : plan.probeTargets()) {
+            if (tg.stage().deviceId().get().equals(from.deviceId())
+                    && Ip4.toInt(tg.server().ip().getIp4Address()) == p.arpSenderIp()
+                    && Ip4.toInt(tg.stage().ip().getIp4Address()) == p.arpTargetIp()) {
+                packets.emit(new DefaultOutboundPacket(from.deviceId(),
                         DefaultTrafficTreatment.builder().setOutput(from.port()).build(),
-                        ByteBuffer.wrap(ArpPackets.replyTo(p, tg.stage.mac()).serialize())));
+                        ByteBuffer.wrap(ArpPackets.replyTo(p, tg.stage().mac()).serialize())));
                 return true;
             }
         }
         return false;
     }
 
-    private void result(Target tg, Track tr, boolean ok, ProbeSettings s) {
-        HealthState now = states.status(tg.server.id()).health();
+    private void result(ProbeTarget tg, Track tr, boolean ok, ProbeSettings s) {
+        HealthState now = states.status(tg.server().id()).health();
         if (ok) {
             tr.ok++;
             tr.failed = 0;
             if (now == HealthState.DOWN && tr.ok >= s.upAfter()) {
-                log.info("server {} is up again (probed from {})", tg.server.id(), tg.stage.id());
-                states.reportHealth(tg.server.id(), HealthState.UP);
+                log.info("server {} is up again (probed from {})", tg.server().id(), tg.stage().id());
+                states.reportHealth(tg.server().id(), HealthState.UP);
             }
         } else {
             tr.failed++;
             tr.ok = 0;
             if (now != HealthState.DOWN && tr.failed >= s.downAfter()) {
-                log.warn("server {} is down: {} probes from {} unanswered", tg.server.id(), tr.failed,
-                         tg.stage.id());
-                states.reportHealth(tg.server.id(), HealthState.DOWN);
+                log.warn("server {} is down: {} probes from {} unanswered", tg.server().id(), tr.failed,
+                         tg.stage().id());
+                states.reportHealth(tg.server().id(), HealthState.DOWN);
             }
         }
     }
@@ -256,9 +204,9 @@ final class ServerProber {
      *
      * @param plan new plan
      */
-    synchronized void retain(DispatchPlan plan) {
+    synchronized void retain(EnginePlan plan) {
         List<String> keep = new ArrayList<>();
-        targets(plan).forEach(tg -> keep.add(tg.key()));
+        plan.probeTargets().forEach(tg -> keep.add(tg.key()));
         tracks.keySet().removeIf(k -> !keep.contains(k));
     }
 
@@ -269,7 +217,7 @@ final class ServerProber {
      * @param id   server id
      * @return true if probed
      */
-    static boolean probes(DispatchPlan plan, String id) {
-        return targets(plan).stream().anyMatch(tg -> Objects.equals(tg.server.id(), id));
+    static boolean probes(EnginePlan plan, String id) {
+        return plan.probeTargets().stream().anyMatch(tg -> Objects.equals(tg.server().id(), id));
     }
 }

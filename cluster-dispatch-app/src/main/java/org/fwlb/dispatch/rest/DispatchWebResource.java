@@ -7,6 +7,7 @@ import org.fwlb.api.DispatchMemberStatus;
 import org.fwlb.api.DispatchMemberStatus.Role;
 import org.fwlb.api.DispatchQueries;
 import org.fwlb.api.DispatchService;
+import org.fwlb.api.JsonViews;
 import org.fwlb.api.FwlbTopologyService;
 import org.fwlb.model.AdminState;
 import org.fwlb.model.ConnectionEntry;
@@ -257,6 +258,20 @@ public class DispatchWebResource extends AbstractWebResource {
         ObjectNode root = mapper().createObjectNode();
         get(DispatchService.class).counters().forEach(root::put);
         return ok(root).build();
+    }
+
+    /**
+     * Tells whether the packet path is ready (as /onos/fwlb/ready): every switch the applications use connected,
+     * mastered here, and its base rules confirmed by the switch.
+     *
+     * @return 200 OK or 503, with {"ready": bool, "devices": {id: "ready" or what it waits for}}
+     */
+    @GET
+    @Path("ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response ready() {
+        ObjectNode root = JsonViews.readiness(mapper(), get(org.fwlb.engine.ConnectionEngine.class).readiness());
+        return Response.status(root.get("ready").asBoolean() ? 200 : 503).entity(root).build();
     }
 
     private Response list(String name, List<DispatchMemberStatus> statuses) {

@@ -1,6 +1,8 @@
 package org.fwlb.sandwich.impl;
 
 import org.fwlb.api.MemberStateService;
+import org.fwlb.engine.Members;
+import org.fwlb.engine.Treatments;
 import org.fwlb.model.Firewall;
 import org.fwlb.model.FirewallDispatcher;
 import org.fwlb.model.FirewallDispatcher.Role;
@@ -14,6 +16,7 @@ import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.packet.DefaultOutboundPacket;
+import org.onosproject.net.packet.PacketService;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -29,13 +32,15 @@ import java.util.function.Predicate;
  */
 final class FirewallProber {
 
-    private final SandwichContext ctx;
+    private final PacketService packets;
+    private final Runnable sent;
     private final MemberStateService states;
     private final Predicate<DeviceId> isMaster;
     private final Map<String, Track> tracks = new ConcurrentHashMap<>();
 
-    FirewallProber(SandwichContext ctx, MemberStateService states, Predicate<DeviceId> isMaster) {
-        this.ctx = ctx;
+    FirewallProber(PacketService packets, Runnable sent, MemberStateService states, Predicate<DeviceId> isMaster) {
+        this.packets = packets;
+        this.sent = sent;
         this.states = states;
         this.isMaster = isMaster;
     }
@@ -48,7 +53,7 @@ final class FirewallProber {
      * @return id
      */
     static String probeId(Firewall fw, boolean outside) {
-        return fw.id() + (outside ? ":outside" : ":inside");
+        return Members.probeId(fw, outside);
     }
 
     /**
@@ -59,7 +64,7 @@ final class FirewallProber {
     void tick(FwlbTopology t) {
         ProbeSettings ps = t.probe();
         for (Role role : Role.values()) {
-            FirewallDispatcher d = SandwichRules.side(t, role);
+            FirewallDispatcher d = Treatments.side(t, role);
             boolean outside = role == Role.EXTERNAL;
             if (!isMaster.test(d.deviceId())) {
                 // not ours, or the switch is away: no verdict; start afresh when it is back
@@ -91,9 +96,9 @@ final class FirewallProber {
     private void send(FirewallDispatcher d, PortNumber port, Ip4Address target) {
         byte[] arp = ArpPackets.request(d.gatewayMac(), d.gatewayIp().getIp4Address(), target,
                                         ArpPackets.UNTAGGED).serialize();
-        ctx.packets.emit(new DefaultOutboundPacket(d.deviceId(),
+        packets.emit(new DefaultOutboundPacket(d.deviceId(),
                 DefaultTrafficTreatment.builder().setOutput(port).build(), ByteBuffer.wrap(arp)));
-        ctx.counters.inc(SandwichCounters.PROBES_SENT);
+        sent.run();
     }
 
     /**
@@ -122,7 +127,7 @@ final class FirewallProber {
      * @param up     whether the port is up
      */
     void onPortStatus(FwlbTopology t, DeviceId device, PortNumber port, boolean up) {
-        Role role = SandwichContext.roleOf(t, device);
+        Role role = SandwichArp.roleOf(t, device);
         if (role == null) {
             return;
         }

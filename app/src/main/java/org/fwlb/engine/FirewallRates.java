@@ -1,6 +1,7 @@
-package org.fwlb.sandwich.impl;
+package org.fwlb.engine;
 
 import org.fwlb.model.Firewall;
+import org.fwlb.model.FirewallDispatcher;
 import org.fwlb.model.FirewallDispatcher.Role;
 import org.fwlb.model.FwlbTopology;
 import org.onlab.packet.MacAddress;
@@ -13,59 +14,67 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Packets per second through each firewall, from the counters of its pinned rules on both dispatchers
- * (seed [0008]: least-packet-throughput selection). Each sample adds the rules' packet deltas since the
- * previous sample and smooths the rate.
+ * Packets per second through each firewall (seed [0008]: least packet throughput), from the polled counters of the
+ * per-connection rules on both firewall dispatchers: each sample adds the rules' packet deltas since the previous
+ * one and smooths the rate.
  */
-final class PacketRateMonitor {
+public final class FirewallRates {
 
     private static final double SMOOTHING = 0.5;
 
-    private final SandwichContext ctx;
+    private final EngineContext ctx;
     private final Map<FlowId, Long> lastPackets = new HashMap<>();
     private final Map<String, Double> rates = new ConcurrentHashMap<>();
     private long lastSampleMillis;
 
-    PacketRateMonitor(SandwichContext ctx) {
+    /**
+     * Creates the monitor.
+     *
+     * @param ctx engine context
+     */
+    public FirewallRates(EngineContext ctx) {
         this.ctx = ctx;
     }
 
     /**
-     * Returns the smoothed packet rate of a firewall.
+     * Returns a firewall's smoothed packet rate.
      *
      * @param firewallId firewall
      * @return packets/s
      */
-    double rate(String firewallId) {
+    public double rate(String firewallId) {
         return rates.getOrDefault(firewallId, 0.0);
     }
 
     /**
-     * Takes a sample from the flow entries of both dispatchers.
+     * Takes a sample from the rules of both firewall dispatchers.
      *
-     * @param t       topology
+     * @param t         topology
      * @param nowMillis now
      */
-    synchronized void sample(FwlbTopology t, long nowMillis) {
+    public synchronized void sample(FwlbTopology t, long nowMillis) {
+        if (!t.hasSandwich() || ctx.rules().app(Owner.SANDWICH) == null) {
+            return;
+        }
+        short app = ctx.rules().app(Owner.SANDWICH).id();
         Map<String, Long> deltas = new HashMap<>();
         Map<FlowId, Long> seen = new HashMap<>();
         for (Role role : Role.values()) {
-            Optional<org.fwlb.model.FirewallDispatcher> d = role == Role.EXTERNAL ? t.external() : t.internal();
+            Optional<FirewallDispatcher> d = role == Role.EXTERNAL ? t.external() : t.internal();
             if (!d.isPresent()) {
                 continue;
             }
             for (FlowEntry fe : ctx.flowRules.getFlowEntries(d.get().deviceId())) {
-                if (fe.appId() != ctx.appId.id() || !SandwichRules.isPinned(fe.priority())) {
+                if (fe.appId() != app || !Priorities.isPinned(fe.priority())) {
                     continue;
                 }
-                Optional<MacAddress> mac = SandwichRules.ethDstOf(fe);
-                Firewall fw = !mac.isPresent() ? null
-                        : role == Role.EXTERNAL ? t.firewallByOutsideMac(mac.get()) : t.firewallByInsideMac(mac.get());
+                MacAddress mac = PathRules.ethDstOf(fe).orElse(null);
+                Firewall fw = mac == null ? null
+                        : role == Role.EXTERNAL ? t.firewallByOutsideMac(mac) : t.firewallByInsideMac(mac);
                 if (fw == null) {
                     continue;
                 }
-                long prev = lastPackets.getOrDefault(fe.id(), 0L);
-                long delta = Math.max(0, fe.packets() - prev);
+                long delta = Math.max(0, fe.packets() - lastPackets.getOrDefault(fe.id(), 0L));
                 seen.put(fe.id(), fe.packets());
                 deltas.merge(fw.id(), delta, Long::sum);
             }

@@ -1,0 +1,194 @@
+package org.fwlb.engine;
+
+import org.fwlb.model.ConnectionEntry;
+import org.fwlb.model.FirewallDispatcher.Role;
+import org.fwlb.model.FlowKey;
+import org.fwlb.model.FwlbTopology;
+import org.fwlb.model.TcpState;
+import org.fwlb.model.TrafficClass;
+import org.fwlb.model.UnknownNonSynAction;
+import org.fwlb.model.VirtualService;
+import org.fwlb.packet.PacketSummary;
+import org.fwlb.packet.TcpResets;
+import org.onlab.packet.IPv4;
+import org.onosproject.core.ApplicationId;
+import org.onosproject.net.PortNumber;
+import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.packet.DefaultOutboundPacket;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Non-SYN segments punted at a decision point. Of a known connection (its rules missing on this switch: in flight,
+ * or expired while the entry lives): forwarded along the connection's path, its rules applied again. Of no
+ * connection (seed [0011]): the traffic class's or service's action, applied once per 5-tuple so the connection
+ * is not punted again and again: dropped and held in the switch for a while, or answered with a RST and held, or
+ * pinned to the member the static hash gives it (forward). In the optional tcp_flags mode FIN and RST of known
+ * connections are punted here too and move them to the short closing timeout.
+ */
+public final class Segments {
+
+    private final EngineContext ctx;
+    private final PathPlanner planner;
+    private final ConnectionInstaller installer;
+
+    /**
+     * Creates the handler.
+     *
+     * @param ctx       engine context
+     * @param planner   path planner
+     * @param installer installer
+     */
+    public Segments(EngineContext ctx, PathPlanner planner, ConnectionInstaller installer) {
+        this.ctx = ctx;
+        this.planner = planner;
+        this.installer = installer;
+    }
+
+    /**
+     * A non-SYN segment punted at a point.
+     *
+     * @param plan   plan in force
+     * @param point  where
+     * @param p      the segment
+     * @param frame  its bytes
+     * @param inPort where it came in
+     */
+    public void onSegment(EnginePlan plan, DecisionPoint point, PacketSummary p, byte[] frame, PortNumber inPort) {
+        EngineCounters c = ctx.counters(point.owner());
+        ConnectionEntry e = ctx.connections.get(p.connectionKey());
+        if (e != null) {
+            boolean close = (p.tcpFlags() & (PacketSummary.FIN | PacketSummary.RST)) != 0;
+            if (close && ctx.settings().tcpFlags) {
+                c.inc(EngineCounters.CLOSE_PUNTS);
+                e = closing(e, p);
+            }
+            along(plan, point, e, p, frame);
+            return;
+        }
+        c.inc(EngineCounters.UNKNOWN_PUNTS);
+        switch (actionFor(plan, point, p)) {
+            case FORWARD:
+                byHash(plan, point, p, frame);
+                break;
+            case DROP_RST:
+                TcpResets.answer(p).ifPresent(rst -> {
+                    ctx.packets.emit(new DefaultOutboundPacket(point.device(),
+                            DefaultTrafficTreatment.builder().setOutput(inPort).build(),
+                            ByteBuffer.wrap(rst.serialize())));
+                    c.inc(EngineCounters.RST_SENT);
+                });
+                hold(point, p.flowKey());
+                break;
+            case DROP:
+            default:
+                hold(point, p.flowKey());
+                break;
+        }
+    }
+
+    private UnknownNonSynAction actionFor(EnginePlan plan, DecisionPoint point, PacketSummary p) {
+        FwlbTopology t = plan.topology();
+        if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
+            TrafficClass tc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.dstPort());
+            if (tc == null) {
+                tc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
+            }
+            return tc == null ? UnknownNonSynAction.DROP : tc.unknownNonSyn();
+        }
+        if (point.kind() == DecisionPoint.Kind.DF) {
+            return UnknownNonSynAction.DROP;
+        }
+        VirtualService vs = plan.serviceAt(point.stage().id(), p.ipDst(), p.dstPort());
+        return vs == null ? UnknownNonSynAction.DROP : vs.unknownNonSyn();
+    }
+
+    /** Holds a 5-tuple in the switch (its segments dropped there) for a while, within the instance's budget. */
+    private void hold(DecisionPoint point, FlowKey seen) {
+        ApplicationId app = ctx.rules().app(point.owner());
+        if (app == null || ctx.holds.get() >= ctx.settings().maxHolds) {
+            return;
+        }
+        ctx.holds.incrementAndGet();
+        ctx.counters(point.owner()).inc(EngineCounters.HELD);
+        ctx.flowRules.applyFlowRules(PathRules.hold(app, point.device(), seen, ctx.settings().holdSeconds));
+    }
+
+    /**
+     * Seed [0011] "forward": a mid-stream segment of no connection (e.g. its pin was lost) is pinned to the member
+     * the static hash of its client port gives, both ways, and passed on.
+     */
+    private void byHash(EnginePlan plan, DecisionPoint point, PacketSummary p, byte[] frame) {
+        FwlbTopology t = plan.topology();
+        FlowKey seen = p.flowKey();
+        FlowKey flow = seen;
+        DecisionPoint trigger = point;
+        if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
+            TrafficClass tc = t.trafficClassFor(IPv4.PROTOCOL_TCP, seen.dstPort());
+            if (tc == null || !tc.matches(IPv4.PROTOCOL_TCP, seen.dstPort())) {
+                flow = seen.reverse();      // a reply: the client is the destination
+            }
+            boolean inside = t.internal().isPresent()
+                    && t.internal().get().subnet().contains(org.fwlb.model.Ip4.toAddress(flow.srcIp()));
+            trigger = plan.firewallChoice(inside ? Role.INTERNAL : Role.EXTERNAL);
+            if (trigger == null) {
+                return;
+            }
+        }
+        PathPlanner.Decision d = planner.decide(plan, trigger, flow, null, null, true);
+        if (d.refusal != null) {
+            ctx.counters(point.owner()).inc(d.refusal);
+            return;
+        }
+        ctx.counters(point.owner()).inc(EngineCounters.FORWARDED);
+        installer.place(plan, trigger, flow, null, d, true, (hop, rules) -> passOn(point, seen, rules, frame));
+    }
+
+    /** Passes a segment on with the treatment of its connection's rule on this switch. */
+    private void passOn(DecisionPoint point, FlowKey seen, List<FlowRule> rules, byte[] frame) {
+        for (FlowRule r : rules) {
+            if (r.deviceId().equals(point.device()) && seen.equals(PathRules.selectorKey(r))) {
+                installer.emit(point, r.treatment(), frame);
+                return;
+            }
+        }
+    }
+
+    /**
+     * A segment of a known connection whose rule on this switch is missing: the rules this instance masters are
+     * applied again and the segment follows its path.
+     */
+    private void along(EnginePlan plan, DecisionPoint point, ConnectionEntry e, PacketSummary p, byte[] frame) {
+        FwlbTopology t = plan.topology();
+        List<Hop> mine = new ArrayList<>();
+        for (Hop h : Hop.of(plan, e, ctx::uplink)) {
+            if (ctx.isLocalMaster(h.point().device())) {
+                mine.add(h);
+            }
+        }
+        int idle = e.state() == TcpState.CLOSING ? t.timeouts().closingSeconds() : t.timeouts().idleSeconds();
+        List<FlowRule> rules = ctx.rules().rules(t, plan, e, mine, idle);
+        if (e.state() != TcpState.SYN_SEEN && !rules.isEmpty()) {
+            ctx.applying(rules);
+            ctx.flowRules.applyFlowRules(rules.toArray(new FlowRule[0]));
+        }
+        passOn(point, p.flowKey(), rules, frame);
+    }
+
+    /** tcp_flags mode: a RST, or the second side's FIN, moves the connection to the closing timeout. */
+    private ConnectionEntry closing(ConnectionEntry e, PacketSummary p) {
+        boolean fromClient = p.ipSrc() == e.flow().srcIp() && p.srcPort() == e.flow().srcPort();
+        ConnectionEntry after = (p.tcpFlags() & PacketSummary.RST) != 0 ? ctx.connections.markClosing(e.key())
+                : ctx.connections.markFin(e.key(), fromClient);
+        if (after == null) {
+            return e;
+        }
+        if (after.state() == TcpState.CLOSING) {
+            ctx.openings.remove(e.key());
+        }
+        return after;
+    }
+}

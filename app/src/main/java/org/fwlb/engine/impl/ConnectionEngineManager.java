@@ -1,0 +1,456 @@
+package org.fwlb.engine.impl;
+
+import org.fwlb.api.FwlbTopologyListener;
+import org.fwlb.api.FwlbTopologyService;
+import org.fwlb.api.MemberStateListener;
+import org.fwlb.api.MemberStateService;
+import org.fwlb.connection.ConnectionEvent;
+import org.fwlb.connection.ConnectionListener;
+import org.fwlb.connection.ConnectionStore;
+import org.fwlb.connection.ConnectionStoreDelegate;
+import org.fwlb.engine.ConnectionEngine;
+import org.fwlb.engine.ConnectionInstaller;
+import org.fwlb.engine.DecisionPoint;
+import org.fwlb.engine.EngineContext;
+import org.fwlb.engine.EngineCounters;
+import org.fwlb.engine.EnginePacketProcessor;
+import org.fwlb.engine.EnginePlan;
+import org.fwlb.engine.EngineSettings;
+import org.fwlb.engine.FirewallRates;
+import org.fwlb.engine.HashBuckets;
+import org.fwlb.engine.Lifecycle;
+import org.fwlb.engine.Members;
+import org.fwlb.engine.Owner;
+import org.fwlb.engine.PathPlanner;
+import org.fwlb.engine.Segments;
+import org.fwlb.model.ConnectionEntry;
+import org.fwlb.model.Dispatcher;
+import org.fwlb.model.Firewall;
+import org.fwlb.model.FwlbTopology;
+import org.fwlb.model.Server;
+import org.onosproject.cfg.ComponentConfigService;
+import org.onosproject.core.ApplicationId;
+import org.onosproject.core.CoreService;
+import org.onosproject.event.AbstractListenerManager;
+import org.onosproject.mastership.MastershipEvent;
+import org.onosproject.mastership.MastershipListener;
+import org.onosproject.mastership.MastershipService;
+import org.onosproject.net.DeviceId;
+import org.onosproject.net.device.DeviceEvent;
+import org.onosproject.net.device.DeviceListener;
+import org.onosproject.net.device.DeviceService;
+import org.onosproject.net.flow.FlowEntry;
+import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.FlowRuleEvent;
+import org.onosproject.net.flow.FlowRuleListener;
+import org.onosproject.net.flow.FlowRuleService;
+import org.onosproject.net.meter.MeterService;
+import org.onosproject.net.packet.PacketProcessor;
+import org.onosproject.net.packet.PacketService;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.slf4j.Logger;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.fwlb.engine.impl.OsgiPropertyConstants.ARP_RATE_PPS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.ARP_RATE_PPS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.HASH_BUCKETS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.HASH_BUCKETS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.HOLD_SECONDS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.HOLD_SECONDS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HALF_OPEN;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HALF_OPEN_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HOLDS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HOLDS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.PER_STAGE_DECISIONS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.PER_STAGE_DECISIONS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_BURST;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_BURST_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_RATE_PPS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_RATE_PPS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.SWEEP_INTERVAL_MS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.SWEEP_INTERVAL_MS_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.TCP_FLAGS_MATCH;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.TCP_FLAGS_MATCH_DEFAULT;
+import static org.onlab.util.Tools.groupedThreads;
+import static org.slf4j.LoggerFactory.getLogger;
+
+/**
+ * The connection engine as an ONOS component (both applications attach to it): registers the packet processor
+ * of the decision points, keeps every device's base rules in line with the topology, the members' state and the
+ * attached owners, hands rule events to the life cycle, and acts only on devices this instance masters.
+ */
+@Component(immediate = true, service = ConnectionEngine.class,
+        property = {
+                PUNT_RATE_PPS + ":Integer=" + PUNT_RATE_PPS_DEFAULT,
+                PUNT_BURST + ":Integer=" + PUNT_BURST_DEFAULT,
+                ARP_RATE_PPS + ":Integer=" + ARP_RATE_PPS_DEFAULT,
+                PER_STAGE_DECISIONS + ":Boolean=" + PER_STAGE_DECISIONS_DEFAULT,
+                TCP_FLAGS_MATCH + ":Boolean=" + TCP_FLAGS_MATCH_DEFAULT,
+                HOLD_SECONDS + ":Integer=" + HOLD_SECONDS_DEFAULT,
+                MAX_HOLDS + ":Integer=" + MAX_HOLDS_DEFAULT,
+                MAX_HALF_OPEN + ":Integer=" + MAX_HALF_OPEN_DEFAULT,
+                HASH_BUCKETS + ":Integer=" + HASH_BUCKETS_DEFAULT,
+                SWEEP_INTERVAL_MS + ":Integer=" + SWEEP_INTERVAL_MS_DEFAULT,
+        })
+public class ConnectionEngineManager extends AbstractListenerManager<ConnectionEvent, ConnectionListener>
+        implements ConnectionEngine {
+
+    /** The engine's own application (owner of the punt meters). */
+    static final String APP_NAME = "org.fwlb.core";
+
+    private final Logger log = getLogger(getClass());
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected CoreService coreService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected ComponentConfigService cfgService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected DeviceService deviceService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected PacketService packetService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected FlowRuleService flowRuleService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected MeterService meterService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected MastershipService mastershipService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected FwlbTopologyService topologyService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected MemberStateService memberStateService;
+
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected ConnectionStore connectionStore;
+
+    // The properties (read into EngineSettings, see EngineProperties); named fields for ONOS's cfgdef catalogue.
+    /** Punted TCP packets per second and device (meter); 0 = no meter. */
+    private int puntRatePps = PUNT_RATE_PPS_DEFAULT;
+    /** Burst of the TCP punt meter, packets. */
+    private int puntBurst = PUNT_BURST_DEFAULT;
+    /** Punted ARP requests and probe answers per second and device; 0 = no meter. */
+    private int arpRatePps = ARP_RATE_PPS_DEFAULT;
+    /** Every stage decides when its own SYN reaches it (FIG 7/8 path tags). */
+    private boolean perStageDecisions = PER_STAGE_DECISIONS_DEFAULT;
+    /** Rules match TCP flags (needs an ONOS build that translates TCP_FLAGS; ONOS 2.7's does not). */
+    private boolean tcpFlagsMatch = TCP_FLAGS_MATCH_DEFAULT;
+    /** Seconds a held 5-tuple (an unknown non-SYN segment's drop) stays without traffic. */
+    private int holdSeconds = HOLD_SECONDS_DEFAULT;
+    /** Most held 5-tuples per instance. */
+    private int maxHolds = MAX_HOLDS_DEFAULT;
+    /** Most half-open connections per instance. */
+    private int maxHalfOpen = MAX_HALF_OPEN_DEFAULT;
+    /** Static-hash buckets of the client port (a power of two, 2..1024). */
+    private int hashBuckets = HASH_BUCKETS_DEFAULT;
+    /** Period of the sweep (adoption, bookkeeping, packet rates), ms. */
+    private int sweepIntervalMs = SWEEP_INTERVAL_MS_DEFAULT;
+
+    private final FwlbTopologyListener topologyListener = e -> submit(() -> apply(e.subject()));
+    private final MemberStateListener memberListener = e -> submit(() -> memberChanged(e.subject()));
+    private final DeviceListener deviceListener = this::deviceEvent;
+    private final MastershipListener mastershipListener = this::mastershipEvent;
+    private final FlowRuleListener flowListener = this::flowEvent;
+    private final ConnectionStoreDelegate delegate = this::post;
+
+    private EngineContext ctx;
+    private PathPlanner planner;
+    private Lifecycle lifecycle;
+    private FirewallRates rates;
+    private BaseRuleSync base;
+    private PacketProcessor processor;
+    private ExecutorService events;
+    private ScheduledExecutorService timers;
+    private ScheduledFuture<?> sweepTask;
+
+    @Activate
+    protected void activate(ComponentContext context) {
+        ApplicationId core = coreService.registerApplication(APP_NAME);
+        cfgService.registerProperties(getClass());
+        Predicate<DeviceId> master = d -> deviceService.isAvailable(d) && mastershipService.isLocalMaster(d);
+        FirewallRates[] rateRef = new FirewallRates[1];
+        Members members = new Members(memberStateService, connectionStore, deviceService::isAvailable,
+                                      id -> rateRef[0] == null ? 0.0 : rateRef[0].rate(id));
+        ctx = new EngineContext(connectionStore, flowRuleService, packetService, members, master);
+        ctx.settings(EngineProperties.read(context, ctx.settings(), log));
+        rates = new FirewallRates(ctx);
+        rateRef[0] = rates;
+        planner = new PathPlanner(ctx);
+        ConnectionInstaller installer = new ConnectionInstaller(ctx, planner);
+        lifecycle = new Lifecycle(ctx);
+        processor = new EnginePacketProcessor(ctx, installer, new Segments(ctx, planner, installer));
+        base = new BaseRuleSync(ctx, flowRuleService, new PuntMeters(meterService, core));
+        events = Executors.newSingleThreadExecutor(groupedThreads("fwlb/engine", "events", log));
+        timers = Executors.newSingleThreadScheduledExecutor(groupedThreads("fwlb/engine", "timers", log));
+        connectionStore.setDelegate(delegate);
+        packetService.addProcessor(processor, PacketProcessor.director(2));
+        flowRuleService.addListener(flowListener);
+        deviceService.addListener(deviceListener);
+        mastershipService.addListener(mastershipListener);
+        memberStateService.addListener(memberListener);
+        topologyService.addListener(topologyListener);
+        submit(() -> apply(topologyService.topology()));
+        schedule();
+        log.info("Started");
+    }
+
+    @Deactivate
+    protected void deactivate() {
+        packetService.removeProcessor(processor);
+        ctx.deactivate();
+        topologyService.removeListener(topologyListener);
+        memberStateService.removeListener(memberListener);
+        mastershipService.removeListener(mastershipListener);
+        deviceService.removeListener(deviceListener);
+        flowRuleService.removeListener(flowListener);
+        connectionStore.unsetDelegate(delegate);
+        cfgService.unregisterProperties(getClass(), false);
+        timers.shutdownNow();
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // pins, rules and meters stay: an instance stopping is not the applications stopping (see detach)
+        log.info("Stopped");
+    }
+
+    @Modified
+    protected void modified(ComponentContext context) {
+        EngineSettings before = ctx.settings();
+        ctx.settings(EngineProperties.read(context, before, log));
+        schedule();
+        submit(() -> {
+            recomputeBuckets();
+            base.reinstallAll();
+        });
+    }
+
+    private synchronized void schedule() {
+        if (sweepTask != null) {
+            sweepTask.cancel(false);
+        }
+        int ms = ctx.settings().sweepIntervalMs;
+        sweepTask = timers.scheduleAtFixedRate(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        try {
+            long now = System.currentTimeMillis();
+            rates.sample(ctx.plan().topology(), now);
+            submit(() -> lifecycle.sweep(ctx.plan(), now));
+        } catch (RuntimeException e) {
+            log.warn("engine sweep failed", e);
+        }
+    }
+
+    private void submit(Runnable r) {
+        events.execute(() -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("engine event failed", e);
+            }
+        });
+    }
+
+    // ---- topology, members, devices ---------------------------------------------------------
+
+    /** Brings the engine in line with a (new) topology. Runs on the event thread. */
+    private void apply(FwlbTopology t) {
+        EnginePlan previous = ctx.plan();
+        ctx.plan(EnginePlan.of(t));
+        planner.reset();
+        FwlbTopology old = previous.topology();
+        // connections through members that left (or changed) end now
+        for (Firewall fw : old.firewalls()) {
+            if (!fw.equals(t.firewall(fw.id()))) {
+                lifecycle.clearMember(previous, fw.id());
+            }
+        }
+        for (Dispatcher d : old.dispatchers()) {
+            if (!d.equals(t.dispatcher(d.id()))) {
+                lifecycle.clearMember(previous, d.id());
+            }
+        }
+        for (Server s : old.servers()) {
+            if (!s.equals(t.server(s.id()))) {
+                lifecycle.clearMember(previous, s.id());
+            }
+        }
+        recomputeBuckets();
+        base.reinstallAll();
+    }
+
+    /** A member that can no longer carry traffic loses its connections; static-hash buckets move. */
+    private void memberChanged(String stateId) {
+        EnginePlan plan = ctx.plan();
+        FwlbTopology t = plan.topology();
+        String id = stateId.contains(":") ? stateId.substring(0, stateId.indexOf(':')) : stateId;
+        if (ctx.members().isDown(t, id)) {
+            lifecycle.clearMember(plan, id);
+        }
+        if (recomputeBuckets()) {
+            base.reinstallAll();
+        }
+    }
+
+    /** @return whether an assignment changed */
+    private boolean recomputeBuckets() {
+        EnginePlan plan = ctx.plan();
+        FwlbTopology t = plan.topology();
+        int n = ctx.settings().hashBuckets;
+        HashBuckets fw = HashBuckets.assign(Members.forHashing(ctx.members().firewalls(t)), n);
+        java.util.Map<Dispatcher, java.util.Map<org.fwlb.model.VirtualService, HashBuckets>> stages =
+                new java.util.HashMap<>();
+        boolean changed = !fw.equals(ctx.firewallBuckets());
+        for (DeviceId dev : plan.pointDevices()) {
+            for (DecisionPoint p : plan.pointsOn(dev)) {
+                if (p.stage() == null || p.kind() == DecisionPoint.Kind.DF) {
+                    continue;
+                }
+                for (org.fwlb.model.VirtualService v : p.services()) {
+                    HashBuckets b = HashBuckets.assign(Members.forHashing(
+                            ctx.members().candidates(t, p.stage().id(), v.serviceType())), n);
+                    stages.computeIfAbsent(p.stage(), k -> new java.util.HashMap<>()).put(v, b);
+                    changed |= !b.equals(ctx.stageBuckets(p.stage(), v));
+                }
+            }
+        }
+        ctx.buckets(fw, stages);
+        return changed;
+    }
+
+    private void deviceEvent(DeviceEvent event) {
+        DeviceId dev = event.subject().id();
+        if (event.type() != DeviceEvent.Type.DEVICE_ADDED
+                && event.type() != DeviceEvent.Type.DEVICE_AVAILABILITY_CHANGED) {
+            return;
+        }
+        submit(() -> {
+            EnginePlan plan = ctx.plan();
+            if (deviceService.isAvailable(dev)) {
+                base.reinstall(dev, true);
+                return;
+            }
+            // a stage whose switch left: its connections are gone with it
+            for (DecisionPoint p : plan.pointsOn(dev)) {
+                if (p.stage() != null && p.kind() != DecisionPoint.Kind.DF) {
+                    lifecycle.clearMember(plan, p.stage().id());
+                }
+            }
+            if (recomputeBuckets()) {
+                base.reinstallAll();
+            }
+        });
+    }
+
+    private void mastershipEvent(MastershipEvent event) {
+        if (event.type() == MastershipEvent.Type.MASTER_CHANGED) {
+            submit(() -> base.reinstall(event.subject(), true));
+        }
+    }
+
+    private void flowEvent(FlowRuleEvent event) {
+        FlowRule r = event.subject();
+        switch (event.type()) {
+            case RULE_REMOVED:
+                submit(() -> lifecycle.onRuleRemoved(ctx.plan(), r));
+                break;
+            case RULE_ADDED:
+            case RULE_UPDATED:
+                if (r instanceof FlowEntry) {
+                    lifecycle.onRuleStats((FlowEntry) r);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    // ---- service --------------------------------------------------------------------------
+
+    @Override
+    public void attach(Owner owner, ApplicationId appId) {
+        submit(() -> {
+            ctx.rules().setApp(owner, appId);
+            recomputeBuckets();
+            base.reinstallAll();
+            log.info("{} attached ({})", owner, appId.name());
+        });
+    }
+
+    @Override
+    public void detach(Owner owner, boolean withdraw) {
+        Runnable r = () -> {
+            if (withdraw) {
+                int n = lifecycle.clearOwner(ctx.plan(), owner);
+                base.removeOwner(owner);
+                ctx.rules().setApp(owner, null);
+                base.reinstallAll();
+                log.info("{} withdrawn: {} connection(s) ended, its rules removed", owner, n);
+            } else {
+                // one instance stops: its pins, rules and meters stay for the others (or itself, restarted)
+                base.forgetOwner(owner);
+                ctx.rules().setApp(owner, null);
+            }
+        };
+        try {
+            events.submit(r).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("detaching {} failed", owner, e);
+        }
+    }
+
+    @Override
+    public List<ConnectionEntry> connections(Predicate<ConnectionEntry> filter) {
+        return connectionStore.connections(filter == null ? e -> true : filter);
+    }
+
+    @Override
+    public EngineCounters counters(Owner owner) {
+        return ctx.counters(owner);
+    }
+
+    @Override
+    public Members members() {
+        return ctx.members();
+    }
+
+    @Override
+    public EnginePlan plan() {
+        return ctx.plan();
+    }
+
+    @Override
+    public HashBuckets firewallBuckets() {
+        return ctx.firewallBuckets();
+    }
+
+    @Override
+    public java.util.Map<String, String> readiness() {
+        return base.readiness();
+    }
+}
