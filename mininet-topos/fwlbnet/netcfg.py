@@ -49,6 +49,18 @@ def _dispatcher_location(spec, d):
     return None
 
 
+def _uplink(spec, d, own_switch):
+    """docs/CONFIG.md "uplink": the port of the stage's own switch (a host dispatcher: of the switch it hangs
+    off) through which the stage before it reaches it, where its replies leave. A first stage behind a sandwich
+    is reached from the internal firewall dispatcher; a stage on that dispatcher itself needs none."""
+    for prev in spec.dispatchers.values():
+        if d.name in prev.reaches and prev.switch is not None:
+            return spec.port_towards(own_switch, prev.switch)
+    if spec.sandwich is not None and any(s['firstStage'] == d.name for s in spec.services):
+        return spec.port_towards(own_switch, spec.sandwich['internal']['switch'])
+    return None
+
+
 def build_netcfg(spec):
     """The netcfg dict for a spec (path, preset name, dict or Spec)."""
     spec = load_spec(spec)
@@ -90,10 +102,16 @@ def build_netcfg(spec):
         loc = _dispatcher_location(spec, d)
         if loc is not None:
             e['location'] = loc
+        up = None
+        if d.switch is not None:
+            up = _uplink(spec, d, d.switch)
         if d.host is not None:
             front = spec.hosts[d.host].intfs[0]
             if spec.switches[front.switch].controlled:
                 e['attachment'] = _location(spec, front.switch, front.port)
+                up = _uplink(spec, d, front.switch)
+        if up is not None:
+            e['uplink'] = up
         e.update({'reaches': list(d.reaches), 'policy': d.policy, 'weight': d.weight,
                   'maxConnections': d.max_connections, 'adminState': d.admin_state})
         dispatchers.append(e)
