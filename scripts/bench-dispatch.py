@@ -156,8 +156,7 @@ def main():
     net = fwlbnet.Net(spec, controller=('127.0.0.1', rt.of_port), wait_connected=60)
     try:
         net.start()
-        fwlbtest.wait_for(lambda: all(any(35000 < x['priority'] < 36000 for x in net.flows(s, sync=False))
-                                      for s in ('so', 'si')), 30, what='sandwich base rules')
+        rt.wait_ready(30)
         fwlbtest.wait_for(lambda: all(any(x['priority'] in SYN_PUNT_PRIOS for x in net.flows(s, sync=False))
                                       for s in ('d1', 'd2c', 'df2a', 'df2b')), 30, what='stage SYN punt rules')
         fwlbtest.wait_for(lambda: all(x['eligibility'] == 'eligible' for x in rt.firewalls().values()), 30,

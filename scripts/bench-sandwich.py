@@ -55,8 +55,7 @@ def main():
     results = {}
     try:
         net.start()
-        fwlbtest.wait_for(lambda: all(any(35000 < x["priority"] < 36000 for x in net.flows(s, sync=False))
-                                      for s in ('so', 'si')), 30, what='base rules')
+        rt.wait_ready(30)
         net.requests('c1', URL, 20)                      # warm ARP caches and the JIT
 
         # flow rules per connection per switch: hold 12 connections open, count pinned rules

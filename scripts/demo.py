@@ -51,8 +51,7 @@ def main():
     samples = []
     try:
         net.start()
-        fwlbtest.wait_for(lambda: all(any(35000 < x["priority"] < 36000 for x in net.flows(s, sync=False))
-                                      for s in ('so', 'si')), 30, what='base rules')
+        rt.wait_ready(30)
         print('   topology up: switches so (external FLB) and si (internal FLB + dispatcher) connected')
         net.reset_fw_counters()
         results = []

@@ -1,12 +1,17 @@
 """Exact-count HTTP client: N requests, each on its own new TCP connection, C at a time.
 
     /usr/bin/python3 -m fwlbnet.loadgen URL -n N [-c C] [--timeout S] [-H 'Name: value']...
+                                            [--ports FIRST]
 
 Prints one JSON object: completed, failed, non2xx, rps, duration, latency/connect percentiles (ms),
 servers ({X-Server header value: count}), status ({code: count}), errors ({kind: count}).
 Unlike ab, it never opens a connection it does not use (ab may open up to C-1 extra ones at the
 end of a run), and it reports which back-end answered each request (the X-Server header of the
 fwlbnet HTTP server), so distributions can be checked from the client side.
+
+With --ports FIRST the i-th connection binds source port FIRST+i: no 5-tuple repeats within a run
+(Linux picks ephemeral ports at random, so a few hundred connections to one address reuse some ports
+within seconds, and a reused 5-tuple follows its live pin without a new decision).
 """
 import argparse
 import asyncio
@@ -23,11 +28,12 @@ def pct(values, p):
     return s[max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))]
 
 
-async def one(host, port, path, headers, timeout, res):
+async def one(host, port, path, headers, timeout, res, src_port=None):
     t0 = time.perf_counter()
     writer = None
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+        local = ('0.0.0.0', src_port) if src_port else None
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, local_addr=local), timeout)
         t1 = time.perf_counter()
         req = 'GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: fwlbnet-loadgen\r\n%s\r\n' % (
             path, host, ''.join(h + '\r\n' for h in headers))
@@ -61,7 +67,7 @@ async def one(host, port, path, headers, timeout, res):
     res['latency'].append((t2 - t0) * 1000)
 
 
-async def run(url, n, c, timeout, headers):
+async def run(url, n, c, timeout, headers, first_port=None):
     u = urlsplit(url)
     host, port = u.hostname, u.port or 80
     path = (u.path or '/') + ('?' + u.query if u.query else '')
@@ -69,8 +75,8 @@ async def run(url, n, c, timeout, headers):
     counter = iter(range(n))
 
     async def worker():
-        for _ in counter:
-            await one(host, port, path, headers, timeout, res)
+        for i in counter:
+            await one(host, port, path, headers, timeout, res, first_port + i if first_port else None)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(max(1, min(c, n)))))
@@ -92,8 +98,11 @@ def main(argv=None):
     ap.add_argument('-c', type=int, default=1)
     ap.add_argument('--timeout', type=float, default=10.0)
     ap.add_argument('-H', action='append', default=[], dest='headers')
+    ap.add_argument('--ports', type=int, default=None, help='source port of the first connection')
     a = ap.parse_args(argv)
-    print(json.dumps(asyncio.run(run(a.url, a.n, a.c, a.timeout, a.headers))))
+    if a.ports is not None and not 1024 <= a.ports <= 65535 - a.n:
+        ap.error('--ports: %d..%d is not within 1024..65535' % (a.ports, a.ports + a.n))
+    print(json.dumps(asyncio.run(run(a.url, a.n, a.c, a.timeout, a.headers, a.ports))))
     return 0
 
 

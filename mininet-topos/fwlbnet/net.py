@@ -253,6 +253,8 @@ class Topology:
         self.prefix = self.spec.prefix
         self.hosts = {}              # name -> HostHandle
         self.workdir = os.path.join(STATE_DIR, self.prefix)
+        self._ports_lock = threading.Lock()
+        self._next_port = {}         # host -> next unused source port (requests(unique_ports=True))
 
     # -- basics -------------------------------------------------------------------------------
     def host(self, h):
@@ -415,16 +417,30 @@ class Topology:
             g = None
         return tools.parse_ab(p.stdout + p.stderr, n, g, p.returncode)
 
-    def requests(self, host, url, n, concurrency=1, timeout=10, headers=()):
+    def requests(self, host, url, n, concurrency=1, timeout=10, headers=(), unique_ports=True):
         """Exactly n HTTP/1.0 GETs, each on its own new connection, `concurrency` at a time
         (fwlbnet.loadgen; ~1-3k connections/s). LoadResult with .servers = {X-Server: count}:
-        which back-end answered, counted at the client."""
+        which back-end answered, counted at the client. With unique_ports (default) every connection
+        of the host gets a source port no earlier run of this topology used (a reused 5-tuple would
+        follow its pin without a new decision, so placement counts would not add up)."""
         argv = [PYTHON, '-m', 'fwlbnet.loadgen', url, '-n', str(n), '-c', str(concurrency),
                 '--timeout', str(timeout)]
+        if unique_ports:
+            argv += ['--ports', str(self._take_ports(host, n))]
         for h in headers:
             argv += ['-H', h]
         p = self.host(host).run(argv, timeout=max(60, n * timeout / max(1, concurrency) + 30))
         return tools.parse_loadgen(p.stdout, p.returncode)
+
+    def _take_ports(self, host, n):
+        """A block of n source ports of a host not handed out before (wraps in 20000..59999)."""
+        name = self.host(host).name
+        with self._ports_lock:
+            first = self._next_port.get(name, 20000)
+            if first + n > 60000:
+                first = 20000
+            self._next_port[name] = first + n
+            return first
 
     def wrk(self, host, url, duration=5, connections=10, threads=1, close=False, timeout=5,
             extra=()):

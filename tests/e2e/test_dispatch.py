@@ -6,6 +6,11 @@ names allow one topology at a time, and a class fixture is torn down before the 
 - TestFig4        fig4: srv2 and srv3 hang off d2a and d2b; HTTP -> srv1 srv2, FTP (passive) -> srv3 srv4. Item 3.
 - TestThreeStage  three-stage: d1 -> d2a (L4/2) -> d3a d3b (L4/3); d1 -> d2b (L4/3); d1 -> srv7 directly. Item 4.
 - TestFig7        fig7: firewall sandwich (3 stateful nftables firewalls) in front of d1 -> d2a d2b d2c. Item 6.
+- TestFig8        fig8: as FIG 7 with L7/3 hosts behind their DF switches.
+
+FIG 7 and FIG 8 run both ways: with the whole path decided at the first punt (the default: one packet-in per
+connection, no path tag needed) and with per-stage decisions forced (the seed's FIG 7/8 mechanism: the first
+stage writes the firewall's path tag into the SYN, the answering stage reads it).
 
 "Replies never cross the first stage" is proven with tcpdump on the first stage's only port (the veth of its
 arm, in the root namespace): no frame with TCP source port 80 (a reply) while thousands of client->VIP
@@ -21,7 +26,8 @@ from conftest import fwlb_section, start_topology, stop_topology
 from fwlbtest import Capture, wait_for
 
 API = '/onos/cluster-dispatch/'
-SYN_PUNT_PRIOS = range(20000, 21000)
+ENGINE = '/onos/v1/configuration/org.fwlb.engine.impl.ConnectionEngineManager'
+MODES = ['whole-path', 'per-stage']
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
@@ -41,7 +47,26 @@ def delta(after, before):
 
 def placed(d):
     """{member: placements} from a counter delta."""
-    return {k.split(':', 1)[1]: v for k, v in d.items() if k.startswith('placed:') and v}
+    return {k.split(':', 1)[1]: v for k, v in d.items() if k.startswith('connectionsPlaced:') and v}
+
+
+def set_mode(rt, mode):
+    """Whole paths at the first punt (default) or per-stage decisions with path tags (FIG 7/8)."""
+    code, body = rt.post(ENGINE, {'perStageDecisions': mode == 'per-stage'})
+    assert code == 200, (code, body)
+
+
+def settled(read, timeout=5):
+    """The value of read() once two reads 100 ms apart agree (counters still moving with frames in flight)."""
+    last = [read()]
+
+    def same():
+        now = read()
+        ok = now == last[0]
+        last[0] = now
+        return ok
+    wait_for(same, timeout, interval=0.1, what='counters to settle')
+    return last[0]
 
 
 def servers(rt):
@@ -62,10 +87,8 @@ def switch_of(topo, device_id):
 
 
 def wait_ready(topo, timeout=40):
-    """Every dispatch stage has its SYN punt rules and every server is probed healthy."""
-    names = [switch_of(topo, d) for d in stage_switches(topo)]
-    wait_for(lambda: all(any(f['priority'] in SYN_PUNT_PRIOS for f in topo.net.flows(sw, sync=False))
-                         for sw in names), timeout, what='SYN punt rules on %s' % names)
+    """Every switch connected with its base rules confirmed, and every server probed healthy."""
+    topo.runtime.wait_ready(timeout)
     wait_for(lambda: all(s['health'] == 'up' and s['eligibility'] == 'eligible'
                          for s in servers(topo.runtime).values()), timeout, what='all servers healthy')
 
@@ -135,8 +158,7 @@ def fig2_mass(fig2, workdir):
     cap = capture_arm(fig2, 'd1', workdir, 'fig2')
     d1_before, sf_before = net.port_stats('d1'), net.port_stats('sf')
     r = net.requests('c1', 'http://%s/' % VIP2, 1000, concurrency=8)
-    time.sleep(0.5)
-    d1_after, sf_after = net.port_stats('d1'), net.port_stats('sf')
+    d1_after, sf_after = settled(lambda: (net.port_stats('d1'), net.port_stats('sf')))
     dropped = cap.stop()
     return {
         'result': r, 'counters': delta(counters(rt), before),
@@ -167,7 +189,8 @@ class TestFig2:
         for s in ('srv1', 'srv2', 'srv3', 'srv4'):
             assert p.get(s, 0) == r.servers[s] == m['http'][s], (s, p, r.servers, m['http'])
         assert p.get('d2a', 0) == r.servers['srv1'] + r.servers['srv2'], (p, r.servers)
-        assert d.get('placed', 0) == 2000, d                  # one decision per stage per connection
+        assert d.get('connectionsPlaced', 0) == 2000, d       # one decision per stage per connection
+        assert d.get('synPunts', 0) == 1000, d                # both stages decided at the first (only) punt
         assert d.get('noEligibleMember', 0) == 0 and d.get('installFailed', 0) == 0, d
 
     def test_replies_never_cross_the_first_stage(self, fig2_mass):
@@ -350,8 +373,12 @@ class TestFig4:
         ftp_conns = [(c['client'], c['vip'], c['state'], '>'.join(c['path']['dispatchers']), c['path']['server'])
                      for c in dconnections(rt) if not c['vip'].endswith(':80')]
         assert outs == ['226 %d' % size] * 6, '%s; FTP connections:\n%s' % (outs, '\n'.join(map(str, ftp_conns)))
-        time.sleep(0.6)                                        # the daemons write their stats every 0.2 s
-        st = {h: delta(net.service_stats(h, 'ftp'), st_before[h]) for h in ftp_hosts}
+
+        def stats():
+            return {h: delta(net.service_stats(h, 'ftp'), st_before[h]) for h in ftp_hosts}
+        # the daemons write their stats every 0.2 s: wait for the six logins to be written
+        st = wait_for(lambda: (lambda x: x if sum(v.get('logins', 0) for v in x.values()) >= 6 else None)(stats()),
+                      5, what='FTP daemon stats')
         assert sum(s.get('logins', 0) for s in st.values()) == 6, st
         for h, s in st.items():
             assert s.get('dataConnections', 0) == s.get('filesSent', 0) == s.get('logins', 0), (h, st)
@@ -418,8 +445,6 @@ def fw_accepted(net):
 def fig7(workdir):
     t = start_topology('fig7', workdir)
     try:
-        wait_for(lambda: all(any(35000 < f['priority'] < 36000 for f in t.net.flows(sw, sync=False))
-                             for sw in ('so', 'si')), 30, what='sandwich base rules')
         wait_for(lambda: all(f['eligibility'] == 'eligible' for f in t.runtime.firewalls().values()), 20,
                  what='firewalls eligible')
         wait_ready(t)
@@ -435,15 +460,18 @@ def fig7(workdir):
 
 class TestFig7:
 
-    def test_replies_return_through_their_firewall_bypass_d1_and_carry_no_tag(self, fig7, workdir):
+    @pytest.mark.parametrize('mode', MODES)
+    def test_replies_return_through_their_firewall_bypass_d1_and_carry_no_tag(self, fig7, workdir, mode):
         """Item 6: 300 connections from three public clients through the sandwich and two dispatch stages all
         succeed; per firewall, the connections its conntrack accepted equal the sandwich's placements and it
         counted established replies from inside for them; no firewall dropped anything as invalid; d1's arm saw
-        no reply; SYNs entering a second stage carry the VLAN path tag, frames on the servers' links none."""
+        no reply; frames on the servers' links carry no tag. Whole path: one packet-in per connection and no tag
+        anywhere; per stage: SYNs entering a second stage carry the VLAN path tag, which that stage reads."""
         net, rt = fig7.net, fig7.runtime
+        set_mode(rt, mode)
         net.reset_fw_counters()
         net.flush_conntrack()
-        sw_before = {k: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}
+        sw_before = rt.counters()
         before = counters(rt)
         caps = {'d1': capture_arm(fig7, 'd1', workdir, 'fig7'), 'd2a': capture_arm(fig7, 'd2a', workdir, 'fig7')}
         caps.update({h: capture_host(fig7, h, workdir, 'fig7') for h in ('srv1', 'srv3', 'srv5')})
@@ -452,7 +480,7 @@ class TestFig7:
         dropped = {n: c.stop() for n, c in caps.items()}
         failures = [r.output[-1500:] for r in results if not r.ok]
         d = delta(counters(rt), before)
-        sw = delta({k: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}, sw_before)
+        sw = delta(rt.counters(), sw_before)
         fwc = net.all_fw_counters()
         evidence = {'dispatch': d, 'sandwich': sw,
                     'fw': {fw: {k: v['packets'] for k, v in c.items()} for fw, c in fwc.items()}}
@@ -471,23 +499,32 @@ class TestFig7:
             assert fwc[fw]['invalid']['packets'] == 0, evidence
             assert fwc[fw]['est_from_inside']['packets'] >= 2 * per_fw[fw], evidence
             assert fwc[fw]['in_web']['packets'] >= per_fw[fw], evidence
-        # dispatch: every connection placed at both stages, the first stage tagged every SYN, the second read it
-        assert d.get('placed', 0) == 600 and d.get('pathTagsWritten', 0) >= 300 and d.get('pathTagsRead', 0) >= 300, d
-        # never across d1, no tag toward the servers, the tag present on the SYNs entering d2a
+        # dispatch: every connection placed at both stages
+        assert d.get('connectionsPlaced', 0) == 600, d
         assert dropped == {n: 0 for n in caps}, dropped
         assert caps['d1'].count(REQUEST) >= 300 * 4, caps['d1'].count(REQUEST)
         assert caps['d1'].lines(REPLY) == []
         tagged_syns = caps['d2a'].count('vlan and tcp[tcpflags] & tcp-syn != 0 and tcp dst port 80')
-        assert tagged_syns >= served['srv1'] + served['srv2'], (tagged_syns, served)
+        punts = sw.get('synPunts', 0) + d.get('synPunts', 0)
+        if mode == 'whole-path':
+            # the sandwich's punt decided firewall, d1 and the second stage: no other punt, no tag
+            assert punts == 300 and d.get('synPunts', 0) == 0, (punts, evidence)
+            assert d.get('pathTagsWritten', 0) == 0 and tagged_syns == 0, (tagged_syns, d)
+        else:
+            # the first stage tagged every SYN, the second read it; the tag on the SYNs entering d2a
+            assert d.get('pathTagsWritten', 0) >= 300 and d.get('pathTagsRead', 0) >= 300, d
+            assert tagged_syns >= served['srv1'] + served['srv2'], (tagged_syns, served)
         for h in ('srv1', 'srv3', 'srv5'):
             assert caps[h].count('tcp port 80') >= 4 * served[h], (h, served)
             assert caps[h].lines('vlan', link=True) == [], caps[h].lines('vlan', link=True)[:5]
 
-    def test_connection_entries_carry_the_firewall_path_tag(self, fig7):
+    @pytest.mark.parametrize('mode', MODES)
+    def test_connection_entries_carry_the_firewall_path_tag(self, fig7, mode):
         """Item 6: three long transfers (one per firewall, round robin): each dispatch connection entry names
         the firewall the sandwich chose for that client port and its pathTag is that firewall's tag; each
         firewall's conntrack holds exactly that connection; all three complete."""
         net, rt = fig7.net, fig7.runtime
+        set_mode(rt, mode)
         tags = {f['id']: f['pathTag'] for f in fwlb_section(fig7.netcfg)['sandwich']['firewalls']}
         net.reset_fw_counters()
         net.flush_conntrack()
@@ -518,13 +555,9 @@ class TestFig7:
 def fig8(workdir):
     t = start_topology('fig8', workdir)
     try:
-        wait_for(lambda: all(any(35000 < f['priority'] < 36000 for f in t.net.flows(sw, sync=False))
-                             for sw in ('so', 'si')), 30, what='sandwich base rules')
         wait_for(lambda: all(f['eligibility'] == 'eligible' for f in t.runtime.firewalls().values()), 20,
                  what='firewalls eligible')
         wait_ready(t)
-        wait_for(lambda: all(any(f['priority'] in SYN_PUNT_PRIOS for f in t.net.flows(sw, sync=False))
-                             for sw in ('df2a', 'df2b')), 30, what='SYN punt rules on the DF switches')
         r = t.net.requests('c1', 'http://%s/' % VIP7, 30, concurrency=2)      # warm-up, as for FIG 7
         assert r.ok, r.output[-2000:]
         yield t
@@ -534,16 +567,19 @@ def fig8(workdir):
 
 class TestFig8:
 
-    def test_l7_hosts_answer_through_their_firewall_via_their_df(self, fig8, workdir):
+    @pytest.mark.parametrize('mode', MODES)
+    def test_l7_hosts_answer_through_their_firewall_via_their_df(self, fig8, workdir, mode):
         """Item 6 for L7/3 hosts: 240 connections through the sandwich, d1 and the three second stages (the L7
         hosts d7a d7b, answering on the VIP, and the L4/3 switch d2c) all succeed; every firewall accepted as
         many connections as the sandwich placed on it and counted nothing invalid (the DF switches sent each
         L7 host's replies to the firewall named by the path tag); d1's arm saw no reply; no tagged frame
-        reached an L7 host; the DFs read a tag for every connection through them."""
+        reached an L7 host; per stage, the DFs read a tag for every connection through them; whole path, one
+        packet-in per connection and no tag at all."""
         net, rt = fig8.net, fig8.runtime
+        set_mode(rt, mode)
         net.reset_fw_counters()
         net.flush_conntrack()
-        sw_before = {k: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}
+        sw_before = rt.counters()
         before = counters(rt)
         caps = {'d1': capture_arm(fig8, 'd1', workdir, 'fig8')}
         caps.update({h: capture_host(fig8, h, workdir, 'fig8') for h in ('d7a', 'd7b')})
@@ -551,7 +587,7 @@ class TestFig8:
                                 for h in ('c1', 'c2', 'c3')])
         dropped = {n: c.stop() for n, c in caps.items()}
         d = delta(counters(rt), before)
-        sw = delta({k: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}, sw_before)
+        sw = delta(rt.counters(), sw_before)
         fwc = net.all_fw_counters()
         evidence = {'dispatch': d, 'sandwich': sw,
                     'fw': {fw: {k: v['packets'] for k, v in c.items()} for fw, c in fwc.items()}}
@@ -567,10 +603,14 @@ class TestFig8:
         for fw in FIREWALLS:
             assert fwc[fw]['invalid']['packets'] == 0, evidence
             assert fwc[fw]['est_from_inside']['packets'] >= 2 * per_fw[fw], evidence
-        via_l7 = d.get('placed:d7a', 0) + d.get('placed:d7b', 0)
+        via_l7 = d.get('connectionsPlaced:d7a', 0) + d.get('connectionsPlaced:d7b', 0)
         assert via_l7 == served['d7a'] + served['d7b'], (via_l7, served, d)
-        # tags: written on every SYN at d1, read at d2c and at the DFs of d7a, d7b
-        assert d.get('pathTagsWritten', 0) >= 240 and d.get('pathTagsRead', 0) >= 240, d
+        punts = sw.get('synPunts', 0) + d.get('synPunts', 0)
+        if mode == 'whole-path':
+            assert punts == 240 and d.get('pathTagsWritten', 0) == 0, (punts, evidence)
+        else:
+            # tags: written on every SYN at d1, read at d2c and at the DFs of d7a, d7b
+            assert d.get('pathTagsWritten', 0) >= 240 and d.get('pathTagsRead', 0) >= 240, d
         assert dropped == {n: 0 for n in caps}, dropped
         assert caps['d1'].lines(REPLY) == []
         for h in ('d7a', 'd7b'):

@@ -177,45 +177,19 @@ public final class ConnectionInstaller {
         }));
     }
 
+    /** Each decision counts for its point's owner: one placement, and one on the member chosen. */
     private void count(PathPlanner.Decision d) {
-        boolean sandwich = false;
-        boolean dispatch = false;
-        for (int i = 0; i < d.decided.size(); i++) {
-            DecisionPoint p = d.decided.get(i);
+        int k = 0;
+        for (DecisionPoint p : d.decided) {
             EngineCounters c = ctx.counters(p.owner());
-            if (p.owner() == Owner.SANDWICH) {
-                sandwich = true;
-            } else {
-                dispatch = true;
+            c.inc(EngineCounters.PLACED);
+            if (p.kind() != DecisionPoint.Kind.DF && k < d.chosen.size()) {
+                c.placed(d.chosen.get(k++));
             }
-            if (p.kind() == DecisionPoint.Kind.DF) {
-                continue;
-            }
-            int k = chosenIndex(d, i);
-            if (k >= 0) {
-                c.placed(d.chosen.get(k));
-            }
-        }
-        if (sandwich) {
-            ctx.counters(Owner.SANDWICH).inc(EngineCounters.PLACED);
-        }
-        if (dispatch) {
-            ctx.counters(Owner.DISPATCH).inc(EngineCounters.PLACED);
         }
         if (d.pushTag != null) {
             ctx.counters(Owner.DISPATCH).inc(EngineCounters.TAGGED);
         }
-    }
-
-    /** The chosen member of the i-th decided point (a DF chooses nothing). */
-    private static int chosenIndex(PathPlanner.Decision d, int i) {
-        int k = -1;
-        for (int j = 0; j <= i; j++) {
-            if (d.decided.get(j).kind() != DecisionPoint.Kind.DF) {
-                k++;
-            }
-        }
-        return k < d.chosen.size() ? k : -1;
     }
 
     /**

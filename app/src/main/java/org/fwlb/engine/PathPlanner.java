@@ -234,6 +234,7 @@ public final class PathPlanner {
         if (PathTag.isValid(p.vlanId())) {
             Firewall fw = t.firewallByPathTag(PathTag.of(p.vlanId()));
             if (fw != null) {
+                ctx.counters(Owner.DISPATCH).inc(EngineCounters.TAGS_READ);
                 return fw;
             }
         }

@@ -17,12 +17,12 @@ public final class Priorities {
     public static final int PINNED_ORIGIN = 30001;
     /** Per-connection rules elsewhere on the path. */
     public static final int PINNED = 30000;
+    /** A held 5-tuple: an unknown non-SYN segment's action, kept so it is not punted again. */
+    public static final int HOLD = 28000;
     /** Unknown TCP of a trusted client source (one that completed a connection), own meter (+ rank). */
     public static final int TRUSTED = 25000;
     /** Unknown TCP of pinned classes and services to the controller, metered (+ rank). */
     public static final int PUNT = 20000;
-    /** A held 5-tuple: an unknown non-SYN segment's action, kept so it is not punted again. */
-    public static final int HOLD = 15000;
     /** Optional tcp_flags mode only: unknown non-SYN segments handled in the switch (+ rank). */
     public static final int UNKNOWN = 10000;
     /** Other IP traffic through a gateway (ICMP, UDP): one firewall by static hash. */
