@@ -6,6 +6,7 @@ never collides with a runtime a developer keeps running.
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -36,6 +37,12 @@ class Runtime:
         self.out = None
 
     def start(self, timeout=90):
+        for port in (self.rest_port, self.of_port):
+            # a stale runtime (a killed test's) on our ports would answer for this one: refuse to start
+            with socket.socket() as s:
+                if s.connect_ex(('127.0.0.1', port)) == 0:
+                    raise RuntimeError_('port %d is already in use (a runtime left running?): %s'
+                                        % (port, _listener(port)))
         cfg = os.path.join(self.workdir, 'netcfg.json')
         with open(cfg, 'w') as f:
             json.dump(self.netcfg, f, indent=1)
@@ -140,6 +147,11 @@ class Runtime:
         p = subprocess.run([FWLB, '--rest', '127.0.0.1:%d' % self.rest_port] + list(args), capture_output=True,
                            text=True, timeout=60)
         return p.returncode, p.stdout + p.stderr
+
+
+def _listener(port):
+    p = subprocess.run(['ss', '-ltnpH', 'sport = :%d' % port], capture_output=True, text=True)
+    return p.stdout.strip() or '?'
 
 
 def wait_for(pred, timeout, interval=0.2, what='condition'):

@@ -61,7 +61,8 @@ public final class ConnectionInstaller {
     public void onSyn(EnginePlan plan, DecisionPoint point, PacketSummary p, byte[] frame, PortNumber inPort) {
         EngineCounters c = ctx.counters(point.owner());
         c.inc(EngineCounters.SYN_PUNTS);
-        if (point.answers() && !point.stage().uplink().isPresent()) {
+        if (point.stage() != null && !point.stage().uplink().isPresent()) {
+            // a stage's SYNs arrive by its uplink: remember it for the rules of the whole path
             ctx.learnedUplinks.put(point.stage().id(), inPort);
         }
         FlowKey flow = p.flowKey();

@@ -5,12 +5,8 @@ import org.fwlb.packet.PacketParser;
 import org.fwlb.packet.PacketSummary;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.packet.PacketContext;
-import org.onosproject.net.packet.PacketProcessor;
-import org.slf4j.Logger;
 
 import java.nio.ByteBuffer;
-
-import static org.slf4j.LoggerFactory.getLogger;
 
 /**
  * Sorts the TCP packets punted at decision points: a valid opening SYN goes to the installer, anything else to
@@ -20,11 +16,9 @@ import static org.slf4j.LoggerFactory.getLogger;
  * <p>A valid opening is a SYN without ACK, FIN, RST, URG or PSH, with correct IPv4 and TCP checksums and, where a
  * firewall routes it next, a TTL above 1: anything else never opens a connection (no entry, no rules).
  */
-public final class EnginePacketProcessor implements PacketProcessor {
+public final class EnginePacketProcessor extends GuardedProcessor {
 
     private static final int OPENING_FLAGS = 0x3f;
-
-    private final Logger log = getLogger(getClass());
 
     private final EngineContext ctx;
     private final ConnectionInstaller installer;
@@ -44,17 +38,13 @@ public final class EnginePacketProcessor implements PacketProcessor {
     }
 
     @Override
-    public void process(PacketContext pc) {
-        try {
-            handle(pc);
-        } catch (RuntimeException e) {
-            ctx.counters(Owner.SANDWICH).inc(EngineCounters.ERRORS);
-            log.warn("packet from {} not processed: {}", pc.inPacket().receivedFrom(), e.toString(), e);
-        }
+    protected void failed() {
+        ctx.counters(Owner.SANDWICH).inc(EngineCounters.ERRORS);
     }
 
-    private void handle(PacketContext pc) {
-        if (pc.isHandled() || !ctx.active()) {
+    @Override
+    protected void handle(PacketContext pc) {
+        if (!ctx.active()) {
             return;
         }
         ConnectPoint from = pc.inPacket().receivedFrom();

@@ -50,7 +50,12 @@ public final class Hop {
         return next;
     }
 
-    /** @return where an answering stage's replies leave (null: not known, NORMAL is used) */
+    /**
+     * Returns the stage's uplink: where the connection's packets arrive and an answering stage's replies leave
+     * (null: not known; an L4/2 rule then names the next hop's port, an answering stage's replies go NORMAL).
+     *
+     * @return port or null
+     */
     public PortNumber uplink() {
         return uplink;
     }
@@ -98,14 +103,20 @@ public final class Hop {
             if (p.kind() == DecisionPoint.Kind.DF && fw == null) {
                 break;
             }
-            PortNumber up = p.answers() ? uplinkOf(p, fw, uplinks) : null;
+            PortNumber up = uplinkOf(p, fw, uplinks);
             out.add(new Hop(p, fw, next, up, out.isEmpty()));
         }
         return out;
     }
 
-    /** An answering stage's uplink: the firewall's own port when it hangs off the stage's switch (FIG 6). */
+    /**
+     * A stage's uplink: configured, else learned from its SYNs; for an L4/3 stage on the internal firewall
+     * dispatcher (FIG 6), the firewall's own inside port.
+     */
     static PortNumber uplinkOf(DecisionPoint p, Firewall fw, Function<Dispatcher, PortNumber> uplinks) {
+        if (p.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
+            return null;
+        }
         if (fw != null && p.kind() == DecisionPoint.Kind.L4_3 && isFirewallSide(p, fw)) {
             return fw.inside().port();
         }

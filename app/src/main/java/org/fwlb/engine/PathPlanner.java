@@ -208,8 +208,8 @@ public final class PathPlanner {
         if (ctx.settings().perStageDecisions || !ctx.attached(p.owner()) || !ctx.isLocalMaster(p.device())) {
             return false;
         }
-        if (p.answers() && Hop.uplinkOf(p, fw, ctx::uplink) == null) {
-            return false;
+        if (Hop.uplinkOf(p, fw, ctx::uplink) == null) {
+            return false;       // where its packets arrive (and its replies leave) is not known yet
         }
         if (p.kind() == DecisionPoint.Kind.L4_2 && fw != null) {
             VirtualService vs = plan.serviceAt(p.stage().id(), flow.dstIp(), flow.dstPort());

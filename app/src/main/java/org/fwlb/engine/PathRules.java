@@ -103,8 +103,9 @@ public final class PathRules {
                 break;
             }
             case L4_2:
+                // the uplink is where the connection arrives: a next hop behind the same port gets IN_PORT
                 out.add(pinned(app, p.device(), fwdPrio, f,
-                               Treatments.l2Forward(t, p.device(), h.next(), null, false, null, false), idle));
+                               Treatments.l2Forward(t, p.device(), h.next(), h.uplink(), false, null, false), idle));
                 break;
             case L4_3: {
                 Server s = t.server(h.next());

@@ -1,9 +1,9 @@
 package org.fwlb.dispatch.impl;
 
 import org.fwlb.engine.EnginePlan;
+import org.fwlb.engine.GuardedProcessor;
 import org.fwlb.model.Dispatcher;
 import org.fwlb.packet.ArpPackets;
-import org.fwlb.packet.PacketParser;
 import org.fwlb.packet.PacketSummary;
 import org.onlab.packet.ARP;
 import org.onosproject.net.ConnectPoint;
@@ -11,16 +11,12 @@ import org.onosproject.net.DeviceId;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.packet.DefaultOutboundPacket;
 import org.onosproject.net.packet.PacketContext;
-import org.onosproject.net.packet.PacketProcessor;
 import org.onosproject.net.packet.PacketService;
-import org.slf4j.Logger;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
-import static org.slf4j.LoggerFactory.getLogger;
 
 /**
  * The dispatch application's own punts (its connections' packets are the engine's): ARP for a service's VIP is
@@ -28,9 +24,7 @@ import static org.slf4j.LoggerFactory.getLogger;
  * [0030], but must stay silent, or clients would bypass the first stage); the servers' ARP for a stage's address
  * and the answers to server probes go to the prober. Never throws into the packet service.
  */
-final class DispatchPackets implements PacketProcessor {
-
-    private final Logger log = getLogger(getClass());
+final class DispatchPackets extends GuardedProcessor {
 
     private final Supplier<EnginePlan> plan;
     private final PacketService packets;
@@ -48,26 +42,15 @@ final class DispatchPackets implements PacketProcessor {
     }
 
     @Override
-    public void process(PacketContext pc) {
-        try {
-            handle(pc);
-        } catch (RuntimeException e) {
-            log.warn("packet from {} not processed: {}", pc.inPacket().receivedFrom(), e.toString(), e);
-        }
-    }
-
-    private void handle(PacketContext pc) {
-        if (pc.isHandled()) {
-            return;
-        }
+    protected void handle(PacketContext pc) {
         ConnectPoint from = pc.inPacket().receivedFrom();
         EnginePlan ep = plan.get();
         boolean stages = !ep.pointsOn(from.deviceId()).isEmpty();
         if (!stages && !ep.vipArp().containsKey(from.deviceId()) || !isMaster.test(from.deviceId())) {
             return;
         }
-        PacketSummary p = new PacketSummary();
-        if (!PacketParser.parse(pc.inPacket().unparsed(), p).isParsed()) {
+        PacketSummary p = parse(pc);
+        if (p == null) {
             return;
         }
         if (p.isArp()) {

@@ -10,6 +10,7 @@ import java.util.Set;
 public class ClusterDispatchWebApplication extends AbstractWebApplication {
     @Override
     public Set<Class<?>> getClasses() {
-        return getClasses(DispatchTreeWebResource.class, DispatchWebResource.class, L7WebResource.class);
+        return getClasses(DispatchTreeWebResource.class, DispatchWebResource.class, L7WebResource.class,
+                          org.fwlb.api.ReadinessWebResource.class);
     }
 }

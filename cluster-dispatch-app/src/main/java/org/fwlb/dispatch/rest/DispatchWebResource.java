@@ -260,20 +260,6 @@ public class DispatchWebResource extends AbstractWebResource {
         return ok(root).build();
     }
 
-    /**
-     * Tells whether the packet path is ready (as /onos/fwlb/ready): every switch the applications use connected,
-     * mastered here, and its base rules confirmed by the switch.
-     *
-     * @return 200 OK or 503, with {"ready": bool, "devices": {id: "ready" or what it waits for}}
-     */
-    @GET
-    @Path("ready")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response ready() {
-        ObjectNode root = JsonViews.readiness(mapper(), get(org.fwlb.engine.ConnectionEngine.class).readiness());
-        return Response.status(root.get("ready").asBoolean() ? 200 : 503).entity(root).build();
-    }
-
     private Response list(String name, List<DispatchMemberStatus> statuses) {
         FwlbTopology t = get(FwlbTopologyService.class).topology();
         ObjectNode root = mapper().createObjectNode();

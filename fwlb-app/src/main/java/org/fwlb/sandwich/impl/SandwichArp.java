@@ -1,6 +1,7 @@
 package org.fwlb.sandwich.impl;
 
 import org.fwlb.engine.EnginePlan;
+import org.fwlb.engine.GuardedProcessor;
 import org.fwlb.engine.Owner;
 import org.fwlb.model.FirewallDispatcher;
 import org.fwlb.model.FirewallDispatcher.Role;
@@ -8,7 +9,6 @@ import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.Ip4;
 import org.fwlb.model.VirtualService;
 import org.fwlb.packet.ArpPackets;
-import org.fwlb.packet.PacketParser;
 import org.fwlb.packet.PacketSummary;
 import org.onlab.packet.ARP;
 import org.onlab.packet.MacAddress;
@@ -18,16 +18,12 @@ import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.packet.DefaultOutboundPacket;
 import org.onosproject.net.packet.PacketContext;
-import org.onosproject.net.packet.PacketProcessor;
 import org.onosproject.net.packet.PacketService;
-import org.slf4j.Logger;
 
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
-import static org.slf4j.LoggerFactory.getLogger;
 
 /**
  * ARP at the firewall dispatchers: answers for the virtual gateways (hosts route through them, seed [0009]) and
@@ -35,9 +31,7 @@ import static org.slf4j.LoggerFactory.getLogger;
  * probe answers) to the prober. Other ARP punted there (e.g. by ONOS's host provider) is delivered as the switch
  * would have. Never throws into the packet service.
  */
-final class SandwichArp implements PacketProcessor {
-
-    private final Logger log = getLogger(getClass());
+final class SandwichArp extends GuardedProcessor {
 
     private final Supplier<EnginePlan> plan;
     private final PacketService packets;
@@ -55,18 +49,7 @@ final class SandwichArp implements PacketProcessor {
     }
 
     @Override
-    public void process(PacketContext pc) {
-        try {
-            handle(pc);
-        } catch (RuntimeException e) {
-            log.warn("ARP from {} not processed: {}", pc.inPacket().receivedFrom(), e.toString(), e);
-        }
-    }
-
-    private void handle(PacketContext pc) {
-        if (pc.isHandled()) {
-            return;
-        }
+    protected void handle(PacketContext pc) {
         ConnectPoint from = pc.inPacket().receivedFrom();
         EnginePlan ep = plan.get();
         FwlbTopology t = ep.topology();
@@ -74,8 +57,8 @@ final class SandwichArp implements PacketProcessor {
         if (role == null || !isMaster.test(from.deviceId())) {
             return;
         }
-        PacketSummary p = new PacketSummary();
-        if (!PacketParser.parse(pc.inPacket().unparsed(), p).isParsed() || !p.isArp()) {
+        PacketSummary p = parse(pc);
+        if (p == null || !p.isArp()) {
             return;
         }
         if (!answer(ep, role, from, p)) {

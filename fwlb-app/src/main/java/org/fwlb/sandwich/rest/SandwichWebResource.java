@@ -150,20 +150,6 @@ public class SandwichWebResource extends AbstractWebResource {
         return ok(root).build();
     }
 
-    /**
-     * Tells whether the packet path is ready: every switch the applications use connected, mastered here, and its
-     * base rules confirmed by the switch. Scripts wait on it (200 when ready, 503 with what is missing).
-     *
-     * @return 200 OK or 503, with {"ready": bool, "devices": {id: "ready" or what it waits for}}
-     */
-    @GET
-    @Path("ready")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response ready() {
-        ObjectNode root = JsonViews.readiness(mapper(), get(org.fwlb.engine.ConnectionEngine.class).readiness());
-        return Response.status(root.get("ready").asBoolean() ? 200 : 503).entity(root).build();
-    }
-
     static AdminState stateOf(String action) {
         if (action == null) {
             return null;
