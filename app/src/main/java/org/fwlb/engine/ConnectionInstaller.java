@@ -81,6 +81,9 @@ public final class ConnectionInstaller {
             return;
         }
         boolean tagged = p.vlanId() != PacketSummary.NONE;
+        if (tagged && point.answers()) {
+            c.inc(EngineCounters.TAGS_READ);
+        }
         place(plan, point, flow, e, d, false, (hop, rules) -> emit(point, PathRules.release(
                 plan.topology(), hop, inPort, d.pushTag, tagged), frame));
     }
