@@ -205,6 +205,26 @@ class PathPlannerTest {
     }
 
     @Test
+    void aOneArmedFirstStageIsDecidedAheadOnlyOnceItsArmIsKnown() {
+        // the fig7 preset: d1 hangs off the fabric by port 1, where its second stages are too; its rule must say
+        // IN_PORT, which needs the port its SYNs come in by
+        FwlbTopology t = org.fwlb.testing.Presets.topology("fig7");
+        EngineRig rig = new EngineRig(t);
+        for (String s : List.of("d2a", "d2b", "d2c")) {
+            rig.ctx.learnedUplinks.put(s, PortNumber.portNumber(1));
+        }
+        PathPlanner.Decision d = rig.planner.decide(rig.plan, rig.plan.firewallChoice(Role.EXTERNAL),
+                                                    publicSyn(t, 40000, VIP, 80), null, false);
+        assertEquals(List.of("external"), decided(d));
+        rig.ctx.learnedUplinks.put("d1", PortNumber.portNumber(1));
+        PathPlanner.Decision later = rig.planner.decide(rig.plan, rig.plan.firewallChoice(Role.EXTERNAL),
+                                                        publicSyn(t, 40001, VIP, 80), null, false);
+        assertEquals(3, later.decided.size(), decided(later).toString());
+        // (FIG 8's stage1 sits on the internal firewall dispatcher: its connections come in by their firewall's
+        // inside port, known without any SYN: fig8WholePathFromOnePuntWhenEverySwitchIsMasteredHere)
+    }
+
+    @Test
     void aDetachedOwnersPointIsNotDecidedAhead() {
         FwlbTopology t = fig8(true);
         EngineRig rig = new EngineRig(t).detach(Owner.DISPATCH);

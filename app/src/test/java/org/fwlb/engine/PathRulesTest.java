@@ -187,6 +187,25 @@ class PathRulesTest {
     }
 
     @Test
+    void aOneArmedL42StageSendsTheConnectionBackOutItsArmWithInPort() {
+        // the fig2 preset: d1 hangs off the fabric by port 1 only; clients and both second stages are behind it.
+        // OpenFlow never outputs a packet to the port it came in on unless told IN_PORT: a rule naming port 1
+        // would drop every packet of the connection after its SYN (which a packet-out, naming the port, released)
+        FwlbTopology t = org.fwlb.testing.Presets.topology("fig2");
+        EngineRig rig = new EngineRig(t);
+        DeviceId d01 = DeviceId.deviceId("of:0000000000000d01");
+        rig.punt(d01, 1, org.fwlb.testing.TcpFrames.tcp().from(MacAddress.valueOf("02:fb:00:10:01:0b"), "10.0.1.11",
+                40000).to(t.dispatcher("d1").mac(), "10.0.1.100", 80).bytes());
+        ConnectionEntry e = rig.only();
+        String next = e.path().dispatcherIds().get(1);
+        FlowRule r = rig.appliedOn(d01).get(0);
+        assertEquals(tr().setEthDst(t.dispatcher(next).mac()).setOutput(PortNumber.IN_PORT).build(), r.treatment());
+        assertEquals(PortNumber.portNumber(1), org.fwlb.testing.Treats.output(rig.lastEmitted().treatment()),
+                     "a packet-out has no in port: it names the port");
+        assertEquals(r, rules(rig, e, IDLE).get(0), "rebuilt the same, so its removal ends the connection");
+    }
+
+    @Test
     void fig8L43StageBehindTheSandwichSendsRepliesStraightToTheConnectionsFirewall() {
         FwlbTopology t = ExampleConfigs.topology(8, (ObjectNode f) -> ExampleConfigs.dispatcher(f, "l4c")
                 .put("uplink", 1));
