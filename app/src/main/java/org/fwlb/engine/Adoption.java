@@ -145,6 +145,7 @@ final class Adoption {
                         return finish(plan, flow, path, origin, oldest, packets, bytes, now);
                     }
                     path = extend(t, path, point.stage(), next);
+                    learnArm(r, point, t, next);
                     break;
                 }
                 case L4_3: {
@@ -213,6 +214,20 @@ final class Adoption {
             }
         }
         return null;
+    }
+
+    /** An L4/2 rule that sends back out the arm (IN_PORT) to a next hop on one of its ports names its uplink. */
+    private void learnArm(FlowEntry r, DecisionPoint p, FwlbTopology t, String next) {
+        PortNumber port = Treatments.portOn(t, p.device(), next);
+        if (p.stage().uplink().isPresent() || port == null) {
+            return;
+        }
+        for (Instruction i : r.treatment().allInstructions()) {
+            if (i instanceof Instructions.OutputInstruction
+                    && PortNumber.IN_PORT.equals(((Instructions.OutputInstruction) i).port())) {
+                ctx.learnedUplinks.putIfAbsent(p.stage().id(), port);
+            }
+        }
     }
 
     /** An answering stage's reply rule names its uplink: remember it when it is not configured. */

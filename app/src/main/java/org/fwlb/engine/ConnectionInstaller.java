@@ -61,7 +61,8 @@ public final class ConnectionInstaller {
     public void onSyn(EnginePlan plan, DecisionPoint point, PacketSummary p, byte[] frame, PortNumber inPort) {
         EngineCounters c = ctx.counters(point.owner());
         c.inc(EngineCounters.SYN_PUNTS);
-        if (point.answers() && !point.stage().uplink().isPresent()) {
+        if (point.stage() != null && !point.stage().uplink().isPresent()) {
+            // an answering stage's replies leave by it; an L4/2 stage's rules must send back out it with IN_PORT
             ctx.learnedUplinks.put(point.stage().id(), inPort);
         }
         FlowKey flow = p.flowKey();

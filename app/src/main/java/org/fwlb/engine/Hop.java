@@ -50,7 +50,10 @@ public final class Hop {
         return next;
     }
 
-    /** @return where an answering stage's replies leave (null: not known, NORMAL is used) */
+    /**
+     * @return where an answering stage's replies leave (null: not known, NORMAL is used); for an L4/2 stage, where
+     *         its connections come in (its rule sends a connection back out that port with IN_PORT)
+     */
     public PortNumber uplink() {
         return uplink;
     }
@@ -98,7 +101,7 @@ public final class Hop {
             if (p.kind() == DecisionPoint.Kind.DF && fw == null) {
                 break;
             }
-            PortNumber up = p.answers() ? uplinkOf(p, fw, uplinks) : null;
+            PortNumber up = p.answers() ? uplinkOf(p, fw, uplinks) : inPortOf(t, p, fw, uplinks);
             out.add(new Hop(p, fw, next, up, out.isEmpty()));
         }
         return out;
@@ -107,6 +110,26 @@ public final class Hop {
     /** An answering stage's uplink: the firewall's own port when it hangs off the stage's switch (FIG 6). */
     static PortNumber uplinkOf(DecisionPoint p, Firewall fw, Function<Dispatcher, PortNumber> uplinks) {
         if (fw != null && p.kind() == DecisionPoint.Kind.L4_3 && isFirewallSide(p, fw)) {
+            return fw.inside().port();
+        }
+        if (p.stage().uplink().isPresent()) {
+            return p.stage().uplink().get();
+        }
+        return uplinks == null ? null : uplinks.apply(p.stage());
+    }
+
+    /**
+     * Where an L4/2 stage's connections come in: on the internal firewall dispatcher, the firewall's inside port;
+     * else its uplink (configured, else learned from its SYNs).
+     *
+     * @param t       topology
+     * @param p       an L4/2 stage
+     * @param fw      the connection's firewall, or null
+     * @param uplinks learned uplinks, or null
+     * @return port, or null when not known
+     */
+    static PortNumber inPortOf(FwlbTopology t, DecisionPoint p, Firewall fw, Function<Dispatcher, PortNumber> uplinks) {
+        if (fw != null && t.internal().map(d -> d.deviceId().equals(p.device())).orElse(false)) {
             return fw.inside().port();
         }
         if (p.stage().uplink().isPresent()) {

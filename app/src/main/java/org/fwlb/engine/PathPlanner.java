@@ -211,6 +211,16 @@ public final class PathPlanner {
         if (p.answers() && Hop.uplinkOf(p, fw, ctx::uplink) == null) {
             return false;
         }
+        if (p.kind() == DecisionPoint.Kind.L4_2 && Hop.inPortOf(plan.topology(), p, fw, ctx::uplink) == null) {
+            // a one-armed stage must send back out its arm with IN_PORT: its rule needs the port SYNs come in by
+            VirtualService vs = plan.serviceAt(p.stage().id(), flow.dstIp(), flow.dstPort());
+            for (String c : vs == null ? java.util.List.<String>of()
+                    : plan.topology().candidates(p.stage().id(), vs.serviceType())) {
+                if (Treatments.portOn(plan.topology(), p.device(), c) != null) {
+                    return false;
+                }
+            }
+        }
         if (p.kind() == DecisionPoint.Kind.L4_2 && fw != null) {
             VirtualService vs = plan.serviceAt(p.stage().id(), flow.dstIp(), flow.dstPort());
             if (vs == null) {

@@ -104,7 +104,7 @@ public final class PathRules {
             }
             case L4_2:
                 out.add(pinned(app, p.device(), fwdPrio, f,
-                               Treatments.l2Forward(t, p.device(), h.next(), null, false, null, false), idle));
+                               Treatments.l2Forward(t, p.device(), h.next(), h.uplink(), false, null, false), idle));
                 break;
             case L4_3: {
                 Server s = t.server(h.next());
