@@ -201,6 +201,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         base = new BaseRuleSync(ctx, flowRuleService, new PuntMeters(meterService, core));
         events = Executors.newSingleThreadExecutor(groupedThreads("fwlb/engine", "events", log));
         timers = Executors.newSingleThreadScheduledExecutor(groupedThreads("fwlb/engine", "timers", log));
+        eventDispatcher.addSink(ConnectionEvent.class, listenerRegistry);
         connectionStore.setDelegate(delegate);
         packetService.addProcessor(processor, PacketProcessor.director(2));
         flowRuleService.addListener(flowListener);
@@ -223,6 +224,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         deviceService.removeListener(deviceListener);
         flowRuleService.removeListener(flowListener);
         connectionStore.unsetDelegate(delegate);
+        eventDispatcher.removeSink(ConnectionEvent.class);
         cfgService.unregisterProperties(getClass(), false);
         timers.shutdownNow();
         events.shutdown();
