@@ -167,6 +167,27 @@ public final class EngineRig {
         return this;
     }
 
+    /**
+     * Teaches the engine a stage's uplink, as its first SYN would.
+     *
+     * @param stage dispatcher id
+     * @param port  port
+     */
+    public void learnUplink(String stage, int port) {
+        ctx.learnedUplinks.put(stage, org.onosproject.net.PortNumber.portNumber(port));
+    }
+
+    /**
+     * Every dispatcher reachable from a first stage, breadth first (the plan's own order).
+     *
+     * @param t     topology
+     * @param first first stage
+     * @return ids
+     */
+    public static List<String> stagesOf(FwlbTopology t, String first) {
+        return EnginePlan.stagesOf(t, first);
+    }
+
     /** Recomputes the static-hash buckets from the member view, as the manager does on every change. */
     public void recomputeBuckets() {
         int n = ctx.settings().hashBuckets;
