@@ -199,6 +199,24 @@ class AdoptionTest {
     }
 
     @Test
+    void fig8StagesPinnedWithoutAFirewallChoiceKeepTheFirewallTheirReplyRuleNames() {
+        // a static-hash sandwich class: no firewall choice pinned the connection; stage1's rule is its origin
+        FwlbTopology t = ExampleConfigs.topology(8);
+        List<FlowEntry> all = fig8Switches(t, "l4c");
+        List<FlowEntry> found = new ArrayList<>();
+        FlowEntry s1 = all.get(2);
+        found.add(onSwitch(EngineRig.DISPATCH_APP, F02, 30001, s1.selector(), s1.treatment(), 11));
+        found.add(all.get(3));
+        found.add(all.get(4));
+        EngineRig rig = new EngineRig(t);
+        ConnectionEntry a = adopt(rig, found, FlowKey.of(6, ip(CLIENT), 40000, ip("10.0.2.100"), 80).canonical());
+        assertEquals(ConnectionPath.empty().withNextDispatcher("stage1").withNextDispatcher("l4c").withServer("srv6")
+                             .withPathTag(PathTag.of(103)), a.path());
+        assertEquals(Owner.DISPATCH.appName(), a.appName());
+        assertReappliedAsFound(rig, found);
+    }
+
+    @Test
     void fig8ConnectionToAnL7HostEndsItsPathAtTheHost() {
         FwlbTopology t = ExampleConfigs.topology(8);
         List<FlowEntry> found = fig8Switches(t, "l7a");

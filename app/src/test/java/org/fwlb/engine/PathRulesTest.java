@@ -234,6 +234,21 @@ class PathRulesTest {
     }
 
     @Test
+    void withoutAFirewallChoiceThePathTagNamesTheFirewallTheRepliesGoTo() {
+        // the sandwich's class is static-hash: no firewall choice pinned the connection, l4c read fw2's tag
+        FwlbTopology t = ExampleConfigs.topology(8, (ObjectNode f) -> ExampleConfigs.dispatcher(f, "l4c")
+                .put("uplink", 1));
+        EngineRig rig = new EngineRig(t);
+        FlowKey f = flow("10.0.1.11", 40000, "10.0.2.100", 80);
+        ConnectionEntry e = entry(f, ConnectionPath.empty().withNextDispatcher("stage1").withNextDispatcher("l4c")
+                .withServer("srv5").withPathTag(PathTag.of(102)), Owner.DISPATCH);
+        List<FlowRule> r = rules(rig, e, IDLE);
+        assertEquals(3, r.size(), "no firewall choice rules");
+        assertEquals(Priorities.PINNED_ORIGIN, r.get(0).priority(), "stage1's rule records the direction");
+        assertEquals(t.firewall("fw2").inside().mac(), org.fwlb.testing.Treats.ethDst(r.get(2).treatment()));
+    }
+
+    @Test
     void dfPassesTheConnectionToItsHostAndSendsTheHostsRepliesToTheFirewall() {
         DeviceId e21 = DeviceId.deviceId("of:0000000000000e21");
         FwlbTopology t = ExampleConfigs.topology(8, (ObjectNode f) -> ExampleConfigs.dispatcher(f, "l7a")
