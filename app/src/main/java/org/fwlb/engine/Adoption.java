@@ -157,8 +157,9 @@ final class Adoption {
                     next = s.id();
                     path = extend(t, path, point.stage(), next);
                     learnUplink(rules, point, Treatments.serverSide(flow, s));
-                    if (fw != null) {
-                        path = path.withPathTag(fw.pathTag());
+                    Firewall replies = fw != null ? fw : replyFirewall(t, rules, point, Treatments.serverSide(flow, s));
+                    if (replies != null) {
+                        path = path.withPathTag(replies.pathTag());
                     }
                     break;
                 }
@@ -166,8 +167,9 @@ final class Adoption {
                 default:
                     path = extend(t, path, point.stage(), null);
                     learnUplink(rules, point, flow.reverse());
-                    if (fw != null) {
-                        path = path.withPathTag(fw.pathTag());
+                    Firewall replies = fw != null ? fw : replyFirewall(t, rules, point, flow.reverse());
+                    if (replies != null) {
+                        path = path.withPathTag(replies.pathTag());
                     }
                     break;
             }
@@ -228,6 +230,13 @@ final class Adoption {
                 ctx.learnedUplinks.putIfAbsent(p.stage().id(), port);
             }
         }
+    }
+
+    /** The firewall an answering stage's reply rule sends to (no firewall choice pinned the connection). */
+    private static Firewall replyFirewall(FwlbTopology t, List<FlowEntry> rules, DecisionPoint p, FlowKey reply) {
+        FlowEntry r = ruleAt(rules, p.device(), reply);
+        MacAddress mac = r == null ? null : PathRules.ethDstOf(r).orElse(null);
+        return mac == null ? null : t.firewallByInsideMac(mac);
     }
 
     /** An answering stage's reply rule names its uplink: remember it when it is not configured. */

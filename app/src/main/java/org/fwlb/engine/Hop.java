@@ -82,6 +82,10 @@ public final class Hop {
             if (p != null) {
                 out.add(new Hop(p, fw, null, null, true));
             }
+        } else {
+            // FIG 8: no firewall choice pinned the connection (e.g. a static-hash class): the path tag its
+            // answering stage read names the firewall its replies go to
+            fw = e.path().pathTag().map(t::firewallByPathTag).orElse(null);
         }
         List<String> ids = e.path().dispatcherIds();
         for (int i = 0; i < ids.size(); i++) {
