@@ -525,6 +525,6 @@ class StagePlacementTest {
         assertEquals(3, closing.size());
         assertTrue(closing.stream().allMatch(r -> r.timeout() == t.timeouts().closingSeconds()));
         assertEquals(2, count(rig, EngineCounters.CLOSE_PUNTS));
-        assertTrue(t.server(srv).offers("http"));
+        assertTrue(t.server(srv).offers("http"), "placed on a web server: " + srv);
     }
 }

@@ -15,7 +15,6 @@ import org.fwlb.model.FirewallDispatcher.Role;
 import org.fwlb.model.FlowKey;
 import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.Ip4;
-import org.fwlb.model.PathTag;
 import org.fwlb.model.Server;
 import org.fwlb.packet.PacketParser;
 import org.fwlb.packet.PacketSummary;
@@ -279,6 +278,5 @@ class ClusterPathTest {
         }
         assertEquals(List.of(), net.packetOuts.stream().filter(p -> !p.byMaster).collect(Collectors.toList()));
         assertEquals(List.of(), net.deadActions);
-        assertTrue(PathTag.isValid(1));
     }
 }
