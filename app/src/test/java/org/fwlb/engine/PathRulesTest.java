@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.fwlb.engine.EnginePlanTest.D01;
+import static org.fwlb.engine.EnginePlanTest.D02;
 import static org.fwlb.engine.EnginePlanTest.D04;
 import static org.fwlb.engine.EnginePlanTest.F01;
 import static org.fwlb.engine.EnginePlanTest.F02;
