@@ -145,6 +145,7 @@ final class Adoption {
                         return finish(plan, flow, path, origin, oldest, packets, bytes, now);
                     }
                     path = extend(t, path, point.stage(), next);
+                    learnArm(r, point, t, next);
                     break;
                 }
                 case L4_3: {
@@ -156,8 +157,9 @@ final class Adoption {
                     next = s.id();
                     path = extend(t, path, point.stage(), next);
                     learnUplink(rules, point, Treatments.serverSide(flow, s));
-                    if (fw != null) {
-                        path = path.withPathTag(fw.pathTag());
+                    Firewall replies = fw != null ? fw : replyFirewall(t, rules, point, Treatments.serverSide(flow, s));
+                    if (replies != null) {
+                        path = path.withPathTag(replies.pathTag());
                     }
                     break;
                 }
@@ -165,8 +167,9 @@ final class Adoption {
                 default:
                     path = extend(t, path, point.stage(), null);
                     learnUplink(rules, point, flow.reverse());
-                    if (fw != null) {
-                        path = path.withPathTag(fw.pathTag());
+                    Firewall replies = fw != null ? fw : replyFirewall(t, rules, point, flow.reverse());
+                    if (replies != null) {
+                        path = path.withPathTag(replies.pathTag());
                     }
                     break;
             }
@@ -213,6 +216,27 @@ final class Adoption {
             }
         }
         return null;
+    }
+
+    /** An L4/2 rule that sends back out the arm (IN_PORT) to a next hop on one of its ports names its uplink. */
+    private void learnArm(FlowEntry r, DecisionPoint p, FwlbTopology t, String next) {
+        PortNumber port = Treatments.portOn(t, p.device(), next);
+        if (p.stage().uplink().isPresent() || port == null) {
+            return;
+        }
+        for (Instruction i : r.treatment().allInstructions()) {
+            if (i instanceof Instructions.OutputInstruction
+                    && PortNumber.IN_PORT.equals(((Instructions.OutputInstruction) i).port())) {
+                ctx.learnedUplinks.putIfAbsent(p.stage().id(), port);
+            }
+        }
+    }
+
+    /** The firewall an answering stage's reply rule sends to (no firewall choice pinned the connection). */
+    private static Firewall replyFirewall(FwlbTopology t, List<FlowEntry> rules, DecisionPoint p, FlowKey reply) {
+        FlowEntry r = ruleAt(rules, p.device(), reply);
+        MacAddress mac = r == null ? null : PathRules.ethDstOf(r).orElse(null);
+        return mac == null ? null : t.firewallByInsideMac(mac);
     }
 
     /** An answering stage's reply rule names its uplink: remember it when it is not configured. */

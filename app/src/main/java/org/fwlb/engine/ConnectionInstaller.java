@@ -62,7 +62,7 @@ public final class ConnectionInstaller {
         EngineCounters c = ctx.counters(point.owner());
         c.inc(EngineCounters.SYN_PUNTS);
         if (point.stage() != null && !point.stage().uplink().isPresent()) {
-            // a stage's SYNs arrive by its uplink: remember it for the rules of the whole path
+            // an answering stage's replies leave by it; an L4/2 stage's rules must send back out it with IN_PORT
             ctx.learnedUplinks.put(point.stage().id(), inPort);
         }
         FlowKey flow = p.flowKey();
@@ -82,6 +82,9 @@ public final class ConnectionInstaller {
             return;
         }
         boolean tagged = p.vlanId() != PacketSummary.NONE;
+        if (tagged && point.answers()) {
+            c.inc(EngineCounters.TAGS_READ);
+        }
         place(plan, point, flow, e, d, false, (hop, rules) -> emit(point, PathRules.release(
                 plan.topology(), hop, inPort, d.pushTag, tagged), frame));
     }
@@ -178,19 +181,45 @@ public final class ConnectionInstaller {
         }));
     }
 
-    /** Each decision counts for its point's owner: one placement, and one on the member chosen. */
     private void count(PathPlanner.Decision d) {
-        int k = 0;
-        for (DecisionPoint p : d.decided) {
+        boolean sandwich = false;
+        boolean dispatch = false;
+        for (int i = 0; i < d.decided.size(); i++) {
+            DecisionPoint p = d.decided.get(i);
             EngineCounters c = ctx.counters(p.owner());
-            c.inc(EngineCounters.PLACED);
-            if (p.kind() != DecisionPoint.Kind.DF && k < d.chosen.size()) {
-                c.placed(d.chosen.get(k++));
+            if (p.owner() == Owner.SANDWICH) {
+                sandwich = true;
+            } else {
+                dispatch = true;
             }
+            if (p.kind() == DecisionPoint.Kind.DF) {
+                continue;
+            }
+            int k = chosenIndex(d, i);
+            if (k >= 0) {
+                c.placed(d.chosen.get(k));
+            }
+        }
+        if (sandwich) {
+            ctx.counters(Owner.SANDWICH).inc(EngineCounters.PLACED);
+        }
+        if (dispatch) {
+            ctx.counters(Owner.DISPATCH).inc(EngineCounters.PLACED);
         }
         if (d.pushTag != null) {
             ctx.counters(Owner.DISPATCH).inc(EngineCounters.TAGGED);
         }
+    }
+
+    /** The chosen member of the i-th decided point (a DF chooses nothing). */
+    private static int chosenIndex(PathPlanner.Decision d, int i) {
+        int k = -1;
+        for (int j = 0; j <= i; j++) {
+            if (d.decided.get(j).kind() != DecisionPoint.Kind.DF) {
+                k++;
+            }
+        }
+        return k < d.chosen.size() ? k : -1;
     }
 
     /**

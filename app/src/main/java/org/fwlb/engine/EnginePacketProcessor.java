@@ -57,7 +57,9 @@ public final class EnginePacketProcessor extends GuardedProcessor {
         buf.duplicate().get(frame);
         PacketSummary p = new PacketSummary();
         if (!PacketParser.parse(frame, p).isParsed()) {
-            return;     // the other processors see it too; a malformed TCP punt is counted below if it is ours
+            // the other processors see it too; it was punted to a device with decision points: count it
+            ctx.counters(plan.pointsOn(from.deviceId()).get(0).owner()).inc(EngineCounters.MALFORMED);
+            return;
         }
         if (!p.isTcp() || p.isFragment()) {
             return;

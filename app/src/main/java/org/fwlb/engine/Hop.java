@@ -51,10 +51,8 @@ public final class Hop {
     }
 
     /**
-     * Returns the stage's uplink: where the connection's packets arrive and an answering stage's replies leave
-     * (null: not known; an L4/2 rule then names the next hop's port, an answering stage's replies go NORMAL).
-     *
-     * @return port or null
+     * @return where an answering stage's replies leave (null: not known, NORMAL is used); for an L4/2 stage, where
+     *         its connections come in (its rule sends a connection back out that port with IN_PORT)
      */
     public PortNumber uplink() {
         return uplink;
@@ -84,6 +82,10 @@ public final class Hop {
             if (p != null) {
                 out.add(new Hop(p, fw, null, null, true));
             }
+        } else {
+            // FIG 8: no firewall choice pinned the connection (e.g. a static-hash class): the path tag its
+            // answering stage read names the firewall its replies go to
+            fw = e.path().pathTag().map(t::firewallByPathTag).orElse(null);
         }
         List<String> ids = e.path().dispatcherIds();
         for (int i = 0; i < ids.size(); i++) {
@@ -103,21 +105,35 @@ public final class Hop {
             if (p.kind() == DecisionPoint.Kind.DF && fw == null) {
                 break;
             }
-            PortNumber up = uplinkOf(p, fw, uplinks);
+            PortNumber up = p.answers() ? uplinkOf(p, fw, uplinks) : inPortOf(t, p, fw, uplinks);
             out.add(new Hop(p, fw, next, up, out.isEmpty()));
         }
         return out;
     }
 
-    /**
-     * A stage's uplink: configured, else learned from its SYNs; for an L4/3 stage on the internal firewall
-     * dispatcher (FIG 6), the firewall's own inside port.
-     */
+    /** An answering stage's uplink: the firewall's own port when it hangs off the stage's switch (FIG 6). */
     static PortNumber uplinkOf(DecisionPoint p, Firewall fw, Function<Dispatcher, PortNumber> uplinks) {
-        if (p.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
-            return null;
-        }
         if (fw != null && p.kind() == DecisionPoint.Kind.L4_3 && isFirewallSide(p, fw)) {
+            return fw.inside().port();
+        }
+        if (p.stage().uplink().isPresent()) {
+            return p.stage().uplink().get();
+        }
+        return uplinks == null ? null : uplinks.apply(p.stage());
+    }
+
+    /**
+     * Where an L4/2 stage's connections come in: on the internal firewall dispatcher, the firewall's inside port;
+     * else its uplink (configured, else learned from its SYNs).
+     *
+     * @param t       topology
+     * @param p       an L4/2 stage
+     * @param fw      the connection's firewall, or null
+     * @param uplinks learned uplinks, or null
+     * @return port, or null when not known
+     */
+    static PortNumber inPortOf(FwlbTopology t, DecisionPoint p, Firewall fw, Function<Dispatcher, PortNumber> uplinks) {
+        if (fw != null && t.internal().map(d -> d.deviceId().equals(p.device())).orElse(false)) {
             return fw.inside().port();
         }
         if (p.stage().uplink().isPresent()) {

@@ -208,8 +208,18 @@ public final class PathPlanner {
         if (ctx.settings().perStageDecisions || !ctx.attached(p.owner()) || !ctx.isLocalMaster(p.device())) {
             return false;
         }
-        if (Hop.uplinkOf(p, fw, ctx::uplink) == null) {
-            return false;       // where its packets arrive (and its replies leave) is not known yet
+        if (p.answers() && Hop.uplinkOf(p, fw, ctx::uplink) == null) {
+            return false;       // where its replies leave is not known yet
+        }
+        if (p.kind() == DecisionPoint.Kind.L4_2 && Hop.inPortOf(plan.topology(), p, fw, ctx::uplink) == null) {
+            // a one-armed stage must send back out its arm with IN_PORT: its rule needs the port SYNs come in by
+            VirtualService vs = plan.serviceAt(p.stage().id(), flow.dstIp(), flow.dstPort());
+            for (String c : vs == null ? java.util.List.<String>of()
+                    : plan.topology().candidates(p.stage().id(), vs.serviceType())) {
+                if (Treatments.portOn(plan.topology(), p.device(), c) != null) {
+                    return false;
+                }
+            }
         }
         if (p.kind() == DecisionPoint.Kind.L4_2 && fw != null) {
             VirtualService vs = plan.serviceAt(p.stage().id(), flow.dstIp(), flow.dstPort());

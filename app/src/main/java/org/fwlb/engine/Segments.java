@@ -93,10 +93,7 @@ public final class Segments {
     private UnknownNonSynAction actionFor(EnginePlan plan, DecisionPoint point, PacketSummary p) {
         FwlbTopology t = plan.topology();
         if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
-            TrafficClass tc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.dstPort());
-            if (tc == null) {
-                tc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
-            }
+            TrafficClass tc = classOf(t, p);
             return tc == null ? UnknownNonSynAction.DROP : tc.unknownNonSyn();
         }
         if (point.kind() == DecisionPoint.Kind.DF) {
@@ -104,6 +101,24 @@ public final class Segments {
         }
         VirtualService vs = plan.serviceAt(point.stage().id(), p.ipDst(), p.dstPort());
         return vs == null ? UnknownNonSynAction.DROP : vs.unknownNonSyn();
+    }
+
+    /**
+     * The traffic class of a segment at a firewall dispatcher: a class naming one of its ports outranks a
+     * catch-all class (as the switch's punt rules rank them), so a server's segment from a service port is of that
+     * service's class even when its client port falls into the catch-all.
+     */
+    private static TrafficClass classOf(FwlbTopology t, PacketSummary p) {
+        TrafficClass byDst = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.dstPort());
+        return fromServer(t, p) ? t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort())
+                : byDst != null ? byDst : t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
+    }
+
+    /** Whether a segment travels server to client: its source port is named by a class, its destination not. */
+    private static boolean fromServer(FwlbTopology t, PacketSummary p) {
+        TrafficClass byDst = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.dstPort());
+        TrafficClass bySrc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
+        return bySrc != null && !bySrc.ports().isEmpty() && (byDst == null || byDst.ports().isEmpty());
     }
 
     /** Holds a 5-tuple in the switch (its segments dropped there) for a while, within the instance's budget. */
@@ -127,8 +142,7 @@ public final class Segments {
         FlowKey flow = seen;
         DecisionPoint trigger = point;
         if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
-            TrafficClass tc = t.trafficClassFor(IPv4.PROTOCOL_TCP, seen.dstPort());
-            if (tc == null || !tc.matches(IPv4.PROTOCOL_TCP, seen.dstPort())) {
+            if (fromServer(t, p)) {
                 flow = seen.reverse();      // a reply: the client is the destination
             }
             boolean inside = t.internal().isPresent()

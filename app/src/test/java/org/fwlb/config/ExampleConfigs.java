@@ -71,4 +71,34 @@ public final class ExampleConfigs {
     public static FwlbTopology topology(int fig) {
         return FwlbConfigParser.parse(fwlb(fig)).topologyOrThrow();
     }
+
+    /**
+     * Returns the parsed topology of a figure after a change to its fwlb section.
+     *
+     * @param fig    1..8
+     * @param change edits a copy of the fwlb object
+     * @return topology
+     */
+    public static FwlbTopology topology(int fig, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change) {
+        com.fasterxml.jackson.databind.node.ObjectNode f = fwlb(fig).deepCopy();
+        change.accept(f);
+        return FwlbConfigParser.parse(f).topologyOrThrow();
+    }
+
+    /**
+     * Returns the JSON object of a dispatcher in an fwlb section (to edit).
+     *
+     * @param fwlb the fwlb object
+     * @param id   dispatcher id
+     * @return its object
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode dispatcher(
+            com.fasterxml.jackson.databind.node.ObjectNode fwlb, String id) {
+        for (JsonNode d : fwlb.path("dispatchers")) {
+            if (id.equals(d.path("id").asText())) {
+                return (com.fasterxml.jackson.databind.node.ObjectNode) d;
+            }
+        }
+        throw new IllegalArgumentException("no dispatcher " + id);
+    }
 }

@@ -21,8 +21,8 @@ class TcpResetsTest {
         PacketParser.parse(segment.serialize(), in);
         byte[] rst = TcpResets.answer(in).get().serialize();
         assertEquals(ParseStatus.OK_L4, PacketParser.parse(rst, out));
-        assertEquals(0, Checksums.ipv4Header(rst, out.l3Offset()), "IPv4 header checksum");
-        assertEquals(0, Checksums.tcp(rst, out), "TCP checksum");
+        assertEquals(0, ChecksumsForTests.ipv4Header(rst, out.l3Offset()), "IPv4 header checksum");
+        assertEquals(0, ChecksumsForTests.tcp(rst, out), "TCP checksum");
         return out;
     }
 

@@ -1,12 +1,16 @@
 package org.fwlb.sandwich.cluster;
 
-import org.fwlb.testing.TcpFrames;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.fwlb.api.MemberStatus;
 import org.fwlb.config.ExampleConfigs;
 import org.fwlb.config.FwlbConfigParser;
 import org.fwlb.connection.impl.DistributedConnectionStore;
+import org.fwlb.engine.EngineCounters;
+import org.fwlb.engine.EnginePlan;
+import org.fwlb.engine.Hop;
+import org.fwlb.engine.Owner;
+import org.fwlb.engine.PathRules;
+import org.fwlb.engine.Priorities;
 import org.fwlb.model.ConnectionEntry;
 import org.fwlb.model.ConnectionKey;
 import org.fwlb.model.Firewall;
@@ -21,25 +25,23 @@ import org.fwlb.packet.PacketSummary;
 import org.fwlb.sandwich.cluster.SimNetwork.FlowMod;
 import org.fwlb.sandwich.cluster.SimNetwork.Forwarding;
 import org.fwlb.sandwich.cluster.SimNetwork.PacketOut;
-import org.fwlb.sandwich.impl.SandwichRules;
+import org.fwlb.testing.SharedTestStorageService;
+import org.fwlb.testing.TcpFrames;
+import org.fwlb.testing.Treats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.onlab.packet.Ethernet;
 import org.onlab.packet.IPv4;
 import org.onlab.packet.Ip4Address;
 import org.onlab.packet.MacAddress;
-import org.onlab.packet.TCP;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.FlowId;
 import org.onosproject.net.flow.FlowRule;
 import org.onosproject.net.flow.TrafficTreatment;
-import org.onosproject.net.flow.instructions.Instruction;
-import org.onosproject.net.flow.instructions.L2ModificationInstruction;
 import org.onosproject.net.meter.Meter;
 import org.onosproject.store.service.ConsistentMap;
 import org.onosproject.store.service.Versioned;
@@ -62,27 +64,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The firewall sandwich in a simulated 3-instance ONOS cluster (issue 7, "Cluster correctness"): three
- * instances A, B, C, each with its own topology manager, member-state manager, connection store and
- * sandwich manager, share one set of distributed maps and one network of two OpenFlow switches (FIG 1:
- * external and internal firewall dispatcher, three firewalls). A masters the external dispatcher, B the
- * internal one, C is a standby. Traffic is SYN frames injected at the switches; the switches' own tables
- * decide what reaches which controller.
+ * The firewall sandwich in a simulated 3-instance ONOS cluster: three instances A, B, C, each with its own
+ * topology manager, member-state manager, connection store, connection engine, sandwich and dispatch managers,
+ * share one set of distributed maps and one network of two OpenFlow switches (FIG 1: external and internal
+ * firewall dispatcher, three firewalls). A masters the external dispatcher, B the internal one, C is a standby.
+ * Traffic is SYN frames injected at the switches; the switches' own tables decide what reaches which controller;
+ * flow rule events reach the master of their device, as ONOS posts them.
  */
 class ClusterSandwichTest {
 
     private static final int SYN = 0x02;
-    private static final int FIN_ACK = 0x11;
     private static final PortNumber CLIENT_PORT = PortNumber.portNumber(10);
     private static final MacAddress PUBLIC_CLIENT_MAC = MacAddress.valueOf("02:00:00:00:01:0a");
     private static final MacAddress PRIVATE_CLIENT_MAC = MacAddress.valueOf("02:00:00:00:02:0a");
-    private static final MacAddress SERVER_MAC = MacAddress.valueOf("02:00:00:00:02:15");
     private static final String WEB_SERVER = "10.0.2.21";
     private static final String PUBLIC_SERVER = "10.0.1.50";
     private static final int PUBLIC_CONNECTIONS = 30;
     private static final int PRIVATE_CONNECTIONS = 6;
     private static final int PROBE_MS = 200;
     private static final String MEMBER_STATUS_MAP = "fwlb-member-status";
+    /** The engine's own application: the punt meters are its. */
+    private static final String ENGINE_APP = "org.fwlb.core";
 
     /** How instance A goes away. */
     enum Failure {
@@ -92,21 +94,24 @@ class ClusterSandwichTest {
         IS_STOPPED
     }
 
-    /** Firewall interfaces reported down after the cluster came up (must stay empty). */
+    /** Firewall interfaces reported down after the cluster came up (must stay empty unless a test silences one). */
     private final List<String> downReports = new CopyOnWriteArrayList<>();
+    private ObjectNode fwlb;
     private FwlbTopology t;
+    private EnginePlan plan;
     private SimNetwork net;
+    private final List<SimInstance> instances = new ArrayList<>();
     private SimInstance a;
     private SimInstance b;
     private SimInstance c;
     private DeviceId ext;
     private DeviceId in;
     private ApplicationId app;
-    private SandwichRules rules;
+    private PathRules rules;
 
     @BeforeEach
     void startCluster() {
-        ObjectNode fwlb = ExampleConfigs.fwlb(1).deepCopy();
+        fwlb = ExampleConfigs.fwlb(1).deepCopy();
         // probes run during the tests and must keep every firewall up: 200 ms rounds; 5 missed rounds
         // (1 s) before a firewall is down, so a slow start of a cold JVM is not taken for a dead firewall
         ObjectNode probe = (ObjectNode) fwlb.path("sandwich").path("probe");
@@ -114,21 +119,20 @@ class ClusterSandwichTest {
         probe.put("downAfter", 5);
         probe.put("upAfter", 1);
         t = FwlbConfigParser.parse(fwlb).topologyOrThrow();
+        plan = EnginePlan.of(t);
         net = new SimNetwork(t);
         ext = net.device(Role.EXTERNAL);
         in = net.device(Role.INTERNAL);
-        a = new SimInstance("A", net, fwlb);
-        b = new SimInstance("B", net, fwlb);
-        c = new SimInstance("C", net, fwlb);
-        a.start();
-        b.start();
-        c.start();
+        a = instance("A");
+        b = instance("B");
+        c = instance("C");
         // the switches connect; the cluster elects their masters
         net.moveMastership(ext, a.id, true);
         net.moveMastership(in, b.id, true);
         settle();
         app = net.appId("org.fwlb.sandwich");
-        rules = new SandwichRules(app);
+        rules = new PathRules();
+        rules.setApp(Owner.SANDWICH, app);
         // every master probes its side and hears the firewalls answer before traffic starts; from here on
         // no firewall interface may be reported down
         awaitProbeRounds(2);
@@ -142,9 +146,16 @@ class ClusterSandwichTest {
         });
     }
 
+    private SimInstance instance(String name) {
+        SimInstance i = new SimInstance(name, net, fwlb, Map.of("sweepIntervalMs", "100"), Map.of());
+        i.start();
+        instances.add(i);
+        return i;
+    }
+
     @AfterEach
     void stopCluster() {
-        for (SimInstance i : List.of(a, b, c)) {
+        for (SimInstance i : instances) {
             if (i.state() == SimInstance.State.UP) {
                 i.crash(); // stop the threads; what it would clean up no longer matters
             }
@@ -181,8 +192,7 @@ class ClusterSandwichTest {
         settle();
 
         // no pin lost or re-chosen: the cluster's table is what it was, and so are the switches' rules
-        assertEquals(sorted(placed), sorted(pins()),
-                     "connection table after A " + failure.name().toLowerCase());
+        assertEquals(sorted(placed), sorted(pins()), "connection table after A " + failure.name().toLowerCase());
         for (ConnectionKey k : placed.keySet()) {
             for (FlowRule r : pinnedRules(k)) {
                 assertNotNull(net.rule(r.deviceId(), r.id()), k + ": pinned rule gone from " + r.deviceId());
@@ -206,26 +216,15 @@ class ClusterSandwichTest {
         });
 
         // a retransmitted SYN of a pinned connection keeps its firewall: the switch forwards it by the pinned
-        // rule, or (SYN punts ranking above pinned rules) punts it to C, which finds the pin in the cluster's
-        // table and releases it along the pinned path; either way nothing is re-chosen or re-installed
+        // rule (per-connection rules rank above the punt of unknown TCP); had it been punted to C, C would
+        // follow the decision in the cluster's table; either way nothing is re-chosen or re-installed
         for (int i = 0; i < 3; i++) {
             ConnectionKey k = publicKey(i, 80);
             int mods = net.flowMods.size();
-            int outs = net.packetOuts.size();
             Forwarding f = publicSyn(i, 80);
             settle();
-            String via;
-            if (f.punted()) {
-                assertEquals(c.id, f.puntedTo, "retransmitted SYN of " + k);
-                List<PacketOut> released = net.packetOuts.subList(outs, net.packetOuts.size()).stream()
-                        .filter(p -> parse(p.frame).isTcp()).collect(Collectors.toList());
-                assertEquals(1, released.size(), k + ": retransmitted SYN released " + released);
-                assertEquals(c.id, released.get(0).issuer);
-                via = firewallOf(Role.EXTERNAL, released.get(0).treatment);
-            } else {
-                via = firewallOf(Role.EXTERNAL, f.rule.treatment());
-            }
-            assertEquals(placed.get(k), via, k + ": retransmitted SYN's firewall");
+            assertFalse(f.punted(), k + ": " + f);
+            assertEquals(placed.get(k), firewallOf(Role.EXTERNAL, f.rule.treatment()), k + ": its firewall");
             assertEquals(mods, net.flowMods.size(), k + ": FLOW_MODs for a retransmitted SYN "
                     + net.flowMods.subList(mods, net.flowMods.size()));
             assertEquals(placed.get(k), pins().get(k), k + ": pin after its retransmitted SYN");
@@ -254,38 +253,108 @@ class ClusterSandwichTest {
         assertEquals(Map.of("fw1", 2L, "fw2", 2L, "fw3", 2L), perFirewall(rr), "default class placed by C");
         assertEquals(PUBLIC_CONNECTIONS + PRIVATE_CONNECTIONS + 18, now.size());
 
-        // C and B close a connection A placed: the client's FIN is punted at the external dispatcher (to C),
-        // the server's at the internal one (to B); each follows the pin, and once both sides have sent one
-        // the rules are re-installed with the closing timeout; when the switch times them out, the entry goes
+        // a connection A placed goes quiet: ONOS removes its origin rule on the external dispatcher (idle
+        // timeout on the polled counters) and tells C, the master there; C ends the connection, and its reply
+        // rule on the internal dispatcher (B's switch) goes too
         ConnectionKey k0 = publicKey(0, 80);
-        Forwarding clientFin = publicSegment(0, 80, FIN_ACK);
-        assertEquals(c.id, clientFin.puntedTo, "client FIN goes to the external dispatcher's new master");
-        settle();
-        PacketOut finOut = lastPacketOut();
-        assertEquals(c.id, finOut.issuer);
-        assertEquals(placed.get(k0), firewallOf(Role.EXTERNAL, finOut.treatment), "client FIN follows its pin");
-        assertFalse(connection(k0).state() == TcpState.CLOSING, "half-closed only: " + connection(k0));
-        Forwarding serverFin = serverSegment(0, 80, FIN_ACK);
-        assertEquals(b.id, serverFin.puntedTo, "server FIN goes to the internal dispatcher's master");
-        settle();
-        finOut = lastPacketOut();
-        assertEquals(b.id, finOut.issuer);
-        assertEquals(placed.get(k0), firewallOf(Role.INTERNAL, finOut.treatment), "server FIN follows its pin");
-        assertEquals(TcpState.CLOSING, connection(k0).state(), "after both FINs, seen by two instances");
-        for (FlowRule r : pinnedRules(k0)) {
-            FlowRule installed = net.rule(r.deviceId(), r.id());
-            assertEquals(t.timeouts().closingSeconds(), installed.timeout(),
-                         "closing timeout of the rule on " + r.deviceId());
-        }
         List<FlowRule> k0Rules = pinnedRules(k0);
-        assertTrue(net.expire(k0Rules.get(0), FlowRule.FlowRemoveReason.IDLE_TIMEOUT));
+        assertTrue(net.expire(k0Rules.get(0)));
         settle();
         assertNull(connection(k0), "entry of the timed-out connection");
         for (FlowRule r : k0Rules) {
             assertNull(net.rule(r.deviceId(), r.id()), "rule of the ended connection on " + r.deviceId());
         }
+        assertTrue(net.flowMods.stream().anyMatch(m -> m.op == FlowMod.Op.DELETE && m.issuer.equals(c.id)
+                && m.device().equals(in)), "C removed the rule on B's switch (ONOS forwards it)");
+        assertEquals(PUBLIC_CONNECTIONS + PRIVATE_CONNECTIONS + 17, pins().size());
 
         assertFirewallsHealthy();
+        assertMastershipRespected();
+    }
+
+    @Test
+    void aFirewallThatStopsAnsweringLosesItsConnectionsOnEveryInstanceAndGetsNoNewOnes() {
+        Map<ConnectionKey, String> placed = placeInitialConnections();
+        List<FlowRule> fw2Rules = new ArrayList<>();
+        placed.forEach((k, fw) -> {
+            if (fw.equals("fw2")) {
+                fw2Rules.addAll(pinnedRules(k));
+            }
+        });
+        assertEquals(24, fw2Rules.size());
+        net.silentFirewalls.add("fw2");
+        awaitDown("fw2");
+        settle();
+        Map<ConnectionKey, String> now = pins();
+        assertEquals(24, now.size(), "fw2's 12 connections ended: " + perFirewall(now));
+        assertFalse(now.containsValue("fw2"));
+        for (FlowRule r : fw2Rules) {
+            assertNull(net.rule(r.deviceId(), r.id()), "rule of a connection through fw2 on " + r.deviceId());
+        }
+        for (int i = 300; i < 306; i++) {
+            publicSyn(i, 8080);
+        }
+        settle();
+        assertEquals(Map.of("fw1", 3L, "fw3", 3L), perFirewall(filter(pins(), k -> k.portA() == 8080
+                || k.portB() == 8080)), "round robin over the firewalls still up");
+        assertTrue(downReports.stream().allMatch(r -> r.startsWith("fw2:")), "only fw2 went down: " + downReports);
+        assertMastershipRespected();
+    }
+
+    @Test
+    void aNewClusterAdoptsTheConnectionsItFindsOnTheSwitches() {
+        Map<ConnectionKey, String> placed = placeInitialConnections();
+        Map<ConnectionKey, List<FlowRule>> before = new HashMap<>();
+        placed.keySet().forEach(k -> before.put(k, pinnedRules(k)));
+        // every instance goes; the switches keep their rules (fail-mode secure); a new cluster comes up with
+        // empty primitives, and ONOS imports the switches' rules as permanent entries (importExtraneousRules)
+        for (SimInstance i : List.of(a, b, c)) {
+            i.crash();
+        }
+        net.storage = new SharedTestStorageService();
+        net.importAll();
+        SimInstance d = instance("D");
+        SimInstance e = instance("E");
+        net.moveMastership(ext, d.id, true);
+        net.moveMastership(in, e.id, true);
+        settle();
+        assertTrue(pins().isEmpty(), "the new cluster's table starts empty");
+
+        // the first polls show the imported rules: each master adopts the connections whose origin rule it sees
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (pins().size() < placed.size() && System.currentTimeMillis() < deadline) {
+            net.poll(ext);
+            net.poll(in);
+            sleep(150);
+            for (SimInstance i : List.of(d, e)) {
+                i.drain();
+            }
+        }
+        assertEquals(sorted(placed), sorted(pins()), "adopted with their firewalls");
+        for (ConnectionKey k : placed.keySet()) {
+            ConnectionEntry adopted = connection(k);
+            assertEquals(TcpState.ESTABLISHED, adopted.state());
+            FlowRule origin = before.get(k).get(0);
+            FlowRule now = net.rule(origin.deviceId(), origin.id());
+            assertNotNull(now, k + ": its origin rule");
+            assertEquals(origin.treatment(), now.treatment());
+            assertEquals(t.timeouts().idleSeconds(), now.timeout(), k + ": applied again as a temporary rule");
+            assertEquals(net.masterOf(origin.deviceId()), lastAdd(origin).issuer, "by the master of its switch");
+        }
+        long adopted = d.engine.counters(Owner.SANDWICH).get(EngineCounters.ADOPTED)
+                + e.engine.counters(Owner.SANDWICH).get(EngineCounters.ADOPTED);
+        assertEquals(placed.size(), adopted);
+        assertEquals(PUBLIC_CONNECTIONS, d.engine.counters(Owner.SANDWICH).get(EngineCounters.ADOPTED),
+                     "D adopted the connections that started on its switch");
+
+        // an adopted connection ends as any other: its origin rule idles out, its other rule goes
+        ConnectionKey k0 = publicKey(0, 80);
+        assertTrue(net.expire(before.get(k0).get(0)));
+        settle();
+        assertNull(connection(k0));
+        for (FlowRule r : before.get(k0)) {
+            assertNull(net.rule(r.deviceId(), r.id()));
+        }
         assertMastershipRespected();
     }
 
@@ -314,12 +383,12 @@ class ClusterSandwichTest {
     }
 
     @Test
-    void newMasterKeepsUsingThePuntMeter() {
+    void newMasterKeepsUsingThePuntMeters() {
         placeInitialConnections();
         Map<DeviceId, Map<FlowId, TrafficTreatment>> before =
                 Map.of(ext, baseTreatments(ext), in, baseTreatments(in));
-        assertEquals(1, sandwichMeters(ext).size(), "punt meters on the external dispatcher");
-        assertEquals(1, sandwichMeters(in).size(), "punt meters on the internal dispatcher");
+        assertEquals(2, engineMeters(ext).size(), "a TCP and an ARP punt meter on the external dispatcher");
+        assertEquals(2, engineMeters(in).size(), "a TCP and an ARP punt meter on the internal dispatcher");
 
         a.crash();
         net.moveMastership(ext, c.id, true);
@@ -328,8 +397,8 @@ class ClusterSandwichTest {
         settle();
 
         for (DeviceId d : List.of(ext, in)) {
-            assertEquals(1, sandwichMeters(d).size(), "punt meters on " + d + ": " + sandwichMeters(d));
-            assertEquals(before.get(d), baseTreatments(d), "base rules of " + d + " (their meter)");
+            assertEquals(2, engineMeters(d).size(), "punt meters on " + d + ": " + engineMeters(d));
+            assertEquals(before.get(d), baseTreatments(d), "base rules of " + d + " (their meters)");
         }
         assertMastershipRespected();
     }
@@ -371,7 +440,7 @@ class ClusterSandwichTest {
         assertEquals(Map.of(), pins(), "connection table after deactivation");
         for (DeviceId d : List.of(ext, in)) {
             assertEquals(List.of(), net.rules(d, r -> r.appId() == app.id()), "sandwich rules left on " + d);
-            assertEquals(List.of(), sandwichMeters(d), "sandwich meters left on " + d);
+            assertEquals(List.of(), engineMeters(d), "punt meters left on " + d);
         }
         assertEquals(List.of(), net.deadActions);
     }
@@ -396,23 +465,13 @@ class ClusterSandwichTest {
     }
 
     private Forwarding publicSyn(int i, int port) {
-        return publicSegment(i, port, SYN);
-    }
-
-    private Forwarding publicSegment(int i, int port, int flags) {
-        return net.receive(ext, CLIENT_PORT, TcpFrames.segment(PUBLIC_CLIENT_MAC, net.side(Role.EXTERNAL).gatewayMac(),
-                publicClient(i), 40000 + i, WEB_SERVER, port, flags));
-    }
-
-    /** A segment from the web server back to public client i, entering the internal dispatcher. */
-    private Forwarding serverSegment(int i, int port, int flags) {
-        return net.receive(in, CLIENT_PORT, TcpFrames.segment(SERVER_MAC, net.side(Role.INTERNAL).gatewayMac(),
-                WEB_SERVER, port, publicClient(i), 40000 + i, flags));
+        return net.receive(ext, CLIENT_PORT, TcpFrames.segment(PUBLIC_CLIENT_MAC,
+                net.side(Role.EXTERNAL).gatewayMac(), publicClient(i), 40000 + i, WEB_SERVER, port, SYN));
     }
 
     private Forwarding privateSyn(int i) {
-        return net.receive(in, CLIENT_PORT, TcpFrames.segment(PRIVATE_CLIENT_MAC, net.side(Role.INTERNAL).gatewayMac(),
-                privateClient(i), 50000 + i, PUBLIC_SERVER, 80, SYN));
+        return net.receive(in, CLIENT_PORT, TcpFrames.segment(PRIVATE_CLIENT_MAC,
+                net.side(Role.INTERNAL).gatewayMac(), privateClient(i), 50000 + i, PUBLIC_SERVER, 80, SYN));
     }
 
     /** Public clients sit anywhere outside the internal subnet (here: a documentation range). */
@@ -437,13 +496,22 @@ class ClusterSandwichTest {
                           Ip4.toInt(Ip4Address.valueOf(dst)), dp).canonical();
     }
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- what the cluster holds ---------------------------------------------------------------------
 
     /** Waits until no instance has event work left and nothing changes any more. */
     private void settle() {
         long last = -1;
         for (int round = 0; round < 50; round++) {
-            for (SimInstance i : List.of(a, b, c)) {
+            for (SimInstance i : instances) {
                 i.drain();
             }
             long now = net.flowMods.size() * 1_000_003L + pinsMapVersion();
@@ -490,13 +558,11 @@ class ClusterSandwichTest {
         return pins.values().stream().collect(Collectors.groupingBy(f -> f, TreeMap::new, Collectors.counting()));
     }
 
-    /** The rules of a pinned connection (ids depend on device, match and priority only). */
+    /** The rules of a pinned connection (ids depend on device, match and priority only), origin rule first. */
     private List<FlowRule> pinnedRules(ConnectionKey k) {
         ConnectionEntry e = connection(k);
         assertNotNull(e, k + " is pinned");
-        Role origin = net.side(Role.INTERNAL).subnet().contains(Ip4.toAddress(e.flow().srcIp()))
-                ? Role.INTERNAL : Role.EXTERNAL;
-        return rules.pinnedRules(t, e, origin, t.timeouts().idleSeconds());
+        return rules.rules(t, plan, e, Hop.of(plan, e, x -> null), t.timeouts().idleSeconds());
     }
 
     private Map<FlowId, Long> addsPerFlowId() {
@@ -504,8 +570,19 @@ class ClusterSandwichTest {
                 .collect(Collectors.groupingBy(m -> m.rule.id(), Collectors.counting()));
     }
 
+    private FlowMod lastAdd(FlowRule r) {
+        FlowMod last = null;
+        for (FlowMod m : net.flowMods) {
+            if (m.op == FlowMod.Op.ADD && m.rule.id().equals(r.id()) && m.device().equals(r.deviceId())) {
+                last = m;
+            }
+        }
+        assertNotNull(last, "no FLOW_MOD ADD of " + r);
+        return last;
+    }
+
     private static boolean isBase(FlowRule r) {
-        return !SandwichRules.isPinned(r.priority());
+        return !Priorities.isPinned(r.priority()) && r.priority() != Priorities.HOLD;
     }
 
     private Set<FlowId> baseRuleIds(DeviceId d) {
@@ -523,25 +600,19 @@ class ClusterSandwichTest {
                 .collect(Collectors.toList());
     }
 
-    private List<Meter> sandwichMeters(DeviceId d) {
-        return net.meters(d).stream().filter(m -> m.appId().equals(app)).collect(Collectors.toList());
+    private List<Meter> engineMeters(DeviceId d) {
+        ApplicationId core = net.appId(ENGINE_APP);
+        return net.meters(d).stream().filter(m -> m.appId().equals(core)).collect(Collectors.toList());
     }
 
     private String firewallOf(Role side, TrafficTreatment tr) {
-        MacAddress dst = ethDst(tr);
+        MacAddress dst = Treats.ethDst(tr);
         for (Firewall fw : t.firewalls()) {
             if ((side == Role.EXTERNAL ? fw.outside() : fw.inside()).mac().equals(dst)) {
                 return fw.id();
             }
         }
         return null;
-    }
-
-    private PacketOut lastPacketOut() {
-        List<PacketOut> tcp = net.packetOuts.stream().filter(p -> parse(p.frame).isTcp())
-                .collect(Collectors.toList());
-        assertFalse(tcp.isEmpty(), "no TCP packet-out");
-        return tcp.get(tcp.size() - 1);
     }
 
     private static PacketSummary parse(byte[] frame) {
@@ -553,7 +624,7 @@ class ClusterSandwichTest {
     /** Each live instance's counters and view of the firewalls, for failure messages. */
     private String diagnostics() {
         StringBuilder sb = new StringBuilder();
-        for (SimInstance i : List.of(a, b, c)) {
+        for (SimInstance i : instances) {
             if (i.state() == SimInstance.State.UP) {
                 sb.append(i).append(": counters ").append(i.sandwich.counters())
                         .append(", member states ").append(i.members.statuses()).append("; ");
@@ -591,6 +662,8 @@ class ClusterSandwichTest {
             for (FlowRule r : rs) {
                 assertEquals(1L, adds.get(r.id()), k + ": FLOW_MODs of its rule on " + r.deviceId());
                 assertNotNull(net.rule(r.deviceId(), r.id()), k + ": rule on " + r.deviceId());
+                assertEquals(net.masterOf(rs.get(0).deviceId()), lastAdd(r).issuer,
+                             k + ": installed by the master of the dispatcher its SYN entered");
             }
             List<PacketOut> released = syns.getOrDefault(k, List.of());
             assertEquals(1, released.size(), k + ": SYN released " + released);
@@ -611,8 +684,9 @@ class ClusterSandwichTest {
             start.put(d, probesByMaster(d));
         }
         long deadline = System.currentTimeMillis() + 20L * rounds * PROBE_MS + 10_000;
+        SimInstance viewer = instances.get(instances.size() - 1);
         while (true) {
-            boolean done = c.members.statuses().values().stream().allMatch(st -> st.health() == HealthState.UP);
+            boolean done = viewer.members.statuses().values().stream().allMatch(st -> st.health() == HealthState.UP);
             for (DeviceId d : List.of(ext, in)) {
                 done &= probesByMaster(d) - start.get(d) >= (long) rounds * t.firewalls().size();
             }
@@ -622,12 +696,18 @@ class ClusterSandwichTest {
             if (System.currentTimeMillis() > deadline) {
                 fail("probe rounds not completed: " + diagnostics());
             }
-            try {
-                Thread.sleep(PROBE_MS / 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+            sleep(PROBE_MS / 10);
+        }
+    }
+
+    private void awaitDown(String fw) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (c.members.status(fw + ":outside").health() != HealthState.DOWN
+                || c.members.status(fw + ":inside").health() != HealthState.DOWN) {
+            if (System.currentTimeMillis() > deadline) {
+                fail(fw + " never reported down: " + diagnostics());
             }
+            sleep(PROBE_MS / 4);
         }
     }
 
@@ -640,7 +720,10 @@ class ClusterSandwichTest {
     private void assertFirewallsHealthy() {
         awaitProbeRounds(2);
         assertEquals(List.of(), downReports, "firewall interfaces reported down");
-        for (SimInstance i : List.of(b, c)) {
+        for (SimInstance i : instances) {
+            if (i.state() != SimInstance.State.UP) {
+                continue;
+            }
             for (Firewall fw : t.firewalls()) {
                 for (String side : new String[]{":outside", ":inside"}) {
                     assertEquals(HealthState.UP, i.members.status(fw.id() + side).health(),
@@ -652,15 +735,17 @@ class ClusterSandwichTest {
 
     /**
      * No instance acted on a device it was not master of: every base-rule FLOW_MOD and every packet-out
-     * came from the device's master at the time; per-connection rules came from a dispatcher's master
-     * (they span both dispatchers, ONOS forwards them); a departed instance did nothing.
+     * came from the device's master at the time; per-connection rules were installed by a dispatcher's master
+     * (they span both dispatchers, ONOS forwards them); a departed instance did nothing. (Ending connections
+     * is cluster-wide: when a member goes down every instance hears it and whichever removes an entry first
+     * withdraws its rules, ONOS forwarding the deletions.)
      */
     private void assertMastershipRespected() {
         for (FlowMod m : net.flowMods) {
             if (isBase(m.rule)) {
                 assertTrue(m.byMaster(), "base rule sent by a non-master: " + m);
-            } else {
-                assertFalse(m.issuerMasterOf.isEmpty(), "per-connection rule sent by an instance mastering "
+            } else if (m.op == FlowMod.Op.ADD) {
+                assertFalse(m.issuerMasterOf.isEmpty(), "per-connection rule installed by an instance mastering "
                         + "no dispatcher: " + m);
             }
         }
@@ -668,16 +753,4 @@ class ClusterSandwichTest {
         assertEquals(List.of(), foreign, "packet-outs by non-masters");
         assertEquals(List.of(), net.deadActions, "actions by instances that had left the cluster");
     }
-
-    /** The destination MAC a treatment rewrites to (which firewall or server it sends to). */
-    private static MacAddress ethDst(TrafficTreatment tr) {
-        for (Instruction i : tr.allInstructions()) {
-            if (i instanceof L2ModificationInstruction.ModEtherInstruction
-                    && ((L2ModificationInstruction) i).subtype() == L2ModificationInstruction.L2SubType.ETH_DST) {
-                return ((L2ModificationInstruction.ModEtherInstruction) i).mac();
-            }
-        }
-        return null;
-    }
-
 }

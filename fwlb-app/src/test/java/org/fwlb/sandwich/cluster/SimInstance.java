@@ -7,6 +7,9 @@ import org.fwlb.connection.impl.DistributedConnectionStore;
 import org.fwlb.connection.impl.TestConnectionStores;
 import org.fwlb.core.impl.FwlbTopologyManager;
 import org.fwlb.core.impl.MemberStateManager;
+import org.fwlb.dispatch.impl.DispatchManager;
+import org.fwlb.engine.impl.ConnectionEngineManager;
+import org.fwlb.engine.impl.EngineHarness;
 import org.fwlb.sandwich.impl.FirewallSandwichManager;
 import org.fwlb.testing.SyncEventDeliveryService;
 import org.onlab.packet.DeserializationException;
@@ -62,18 +65,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One simulated ONOS instance: its own FwlbTopologyManager, MemberStateManager, DistributedConnectionStore
- * and FirewallSandwichManager (the real DS components), wired to per-instance service adapters that act on
- * the shared {@link SimNetwork}: flow rules and packet-outs reach the shared switches whoever sends them
- * (ONOS forwards them to the device's master), packet-ins arrive only where the switch sends them, the
- * distributed maps are the cluster's.
+ * One simulated ONOS instance: its own FwlbTopologyManager, MemberStateManager, DistributedConnectionStore,
+ * ConnectionEngineManager, FirewallSandwichManager and DispatchManager (the real DS components), wired to
+ * per-instance service adapters that act on the shared {@link SimNetwork}: flow rules and packet-outs reach the
+ * shared switches whoever sends them (ONOS forwards them to the device's master), packet-ins arrive only where
+ * the switch sends them, the distributed maps are the cluster's.
  */
 final class SimInstance {
 
     /** Life of an instance. */
     enum State { NEW, UP, STOPPED, CRASHED }
 
-    private static final String[] EXECUTORS = {"events", "timers"};
+    /** The components' executors (class, field). */
+    private static final Object[][] EXECUTORS = {
+            {ConnectionEngineManager.class, "events"}, {ConnectionEngineManager.class, "timers"},
+            {FirewallSandwichManager.class, "timers"}, {DispatchManager.class, "timers"}};
 
     final NodeId id;
     final SimNetwork net;
@@ -87,15 +93,27 @@ final class SimInstance {
     final Netcfg netcfg;
     final Topology topology;
     final Members members;
-    /** The connection store and the sandwich exist from {@link #start()} on. */
+    /** The components exist from {@link #start()} on. */
     DistributedConnectionStore store;
+    Engine engine;
     Sandwich sandwich;
+    Dispatch dispatch;
+    /** Component properties of the engine, the sandwich and the dispatch application. */
+    final Map<String, Object> engineProps;
+    final Map<String, Object> appProps;
     private volatile State state = State.NEW;
 
     SimInstance(String name, SimNetwork net, JsonNode fwlbConfig) {
+        this(name, net, fwlbConfig, Map.of(), Map.of());
+    }
+
+    SimInstance(String name, SimNetwork net, JsonNode fwlbConfig, Map<String, Object> engineProps,
+                Map<String, Object> appProps) {
         this.id = NodeId.nodeId(name);
         this.net = net;
         this.netcfg = new Netcfg(fwlbConfig);
+        this.engineProps = engineProps;
+        this.appProps = appProps;
         this.topology = inject(new Topology(), core, netcfg, new SyncEventDeliveryService());
         this.members = inject(new Members(), net.storage, topology, new SyncEventDeliveryService());
     }
@@ -110,9 +128,15 @@ final class SimInstance {
         topology.start();
         members.start();
         store = TestConnectionStores.on(net.storage);
+        engine = inject(new Engine(), core, new ComponentConfigAdapter(), devices, packets, flows, meters,
+                        mastership, cluster, topology, members, store, new SyncEventDeliveryService());
+        engine.start(EngineHarness.context(engineProps));
         sandwich = inject(new Sandwich(), core, new ComponentConfigAdapter(), devices, packets, flows, meters,
-                          mastership, cluster, topology, members, store);
-        sandwich.start();
+                          mastership, cluster, topology, members, store, engine);
+        sandwich.start(EngineHarness.context(appProps));
+        dispatch = inject(new Dispatch(), core, new ComponentConfigAdapter(), devices, packets, flows, meters,
+                          mastership, cluster, topology, members, store, engine);
+        dispatch.start(EngineHarness.context(appProps));
         state = State.UP;
     }
 
@@ -128,7 +152,9 @@ final class SimInstance {
      */
     void stopComponents() {
         drain();
+        dispatch.stop();
         sandwich.stop();
+        engine.stop();
         awaitThreads(); // a probe round already running finishes first
         store.deactivate();
         members.stop();
@@ -141,8 +167,8 @@ final class SimInstance {
      * switches, and it cleans nothing up.
      */
     void crash() {
-        for (String name : EXECUTORS) {
-            ((ExecutorService) sandwichField(name)).shutdownNow();
+        for (Object[] e : EXECUTORS) {
+            executor(e).shutdownNow();
         }
         awaitThreads();
         net.leave(id);
@@ -153,41 +179,44 @@ final class SimInstance {
     }
 
     private void awaitThreads() {
-        for (String name : EXECUTORS) {
+        for (Object[] e : EXECUTORS) {
             try {
-                if (!((ExecutorService) sandwichField(name)).awaitTermination(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError(id + ": sandwich " + name + " thread did not stop");
+                if (!executor(e).awaitTermination(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError(id + ": " + e[0] + "." + e[1] + " thread did not stop");
                 }
-            } catch (InterruptedException e) {
+            } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+                throw new AssertionError(ie);
             }
         }
     }
 
-    /** Runs the sandwich's pending event work (mastership, device, flow events) to completion. */
+    /** Runs the engine's pending event work (mastership, device, flow, member events) to completion. */
     void drain() {
         if (state != State.UP) {
             return;
         }
         try {
-            ((ExecutorService) sandwichField("events")).submit(() -> { }).get(10, TimeUnit.SECONDS);
+            executor(EXECUTORS[0]).submit(() -> { }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(id + ": event thread did not drain", e);
         }
     }
 
     /**
-     * The sandwich manager's executors are private; the simulation reaches them to wait for its event
-     * thread (instead of sleeping) and to stop its threads on a crash.
+     * The components' executors are private; the simulation reaches them to wait for the engine's event
+     * thread (instead of sleeping) and to stop every thread on a crash.
      */
-    private Object sandwichField(String name) {
+    private ExecutorService executor(Object[] which) {
+        Class<?> c = (Class<?>) which[0];
+        Object owner = c == ConnectionEngineManager.class ? engine : c == FirewallSandwichManager.class ? sandwich
+                : dispatch;
         try {
-            Field f = FirewallSandwichManager.class.getDeclaredField(name);
+            Field f = c.getDeclaredField((String) which[1]);
             f.setAccessible(true);
-            return f.get(sandwich);
+            return (ExecutorService) f.get(owner);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("FirewallSandwichManager." + name + " not found; update SimInstance", e);
+            throw new AssertionError(c.getSimpleName() + "." + which[1] + " not found; update SimInstance", e);
         }
     }
 
@@ -227,10 +256,32 @@ final class SimInstance {
         }
     }
 
+    /** The connection engine with this instance's services. */
+    static final class Engine extends ConnectionEngineManager {
+        void start(org.osgi.service.component.ComponentContext c) {
+            activate(c);
+        }
+
+        void stop() {
+            deactivate();
+        }
+    }
+
     /** FirewallSandwichManager with this instance's services. */
     static final class Sandwich extends FirewallSandwichManager {
-        void start() {
-            activate(null);
+        void start(org.osgi.service.component.ComponentContext c) {
+            activate(c);
+        }
+
+        void stop() {
+            deactivate();
+        }
+    }
+
+    /** DispatchManager with this instance's services. */
+    static final class Dispatch extends DispatchManager {
+        void start(org.osgi.service.component.ComponentContext c) {
+            activate(c);
         }
 
         void stop() {
@@ -361,6 +412,11 @@ final class SimInstance {
         }
 
         @Override
+        public FlowEntry getFlowEntry(FlowRule rule) {
+            return net.stored(rule);
+        }
+
+        @Override
         public void addListener(FlowRuleListener listener) {
             listeners.add(listener);
         }
@@ -473,7 +529,7 @@ final class SimInstance {
         return new DefaultControllerNode(nodeId, "127.0.0.1");
     }
 
-    /** Both firewall dispatchers are connected. */
+    /** Every switch of the network is connected. */
     final class Devices extends DeviceServiceAdapter {
         private final List<DeviceListener> listeners = new CopyOnWriteArrayList<>();
 

@@ -66,13 +66,18 @@ import java.util.stream.Collectors;
 
 /**
  * What the simulated ONOS instances share: the cluster (who is alive, the mastership store, the
- * distributed primitives, application ids) and the network (the two firewall-dispatcher switches).
+ * distributed primitives, application ids) and the network (every switch the engine's plan uses: the two
+ * firewall dispatchers and the dispatch stages' switches).
  *
- * <p>The switches are simple OpenFlow 1.3 tables: one rule per flow id (the id is derived from device,
- * selector, priority and table, so re-adding a rule replaces it, as both the ONOS flow store and the
- * switch do); every FLOW_MOD is logged with its sender so duplicates are visible; a received frame is
- * looked up by priority and either punted (to the instance the switch believes is its master),
- * forwarded, or dropped on a table miss. Firewalls answer ARP probes sent out their ports.
+ * <p>The switches are simple OpenFlow 1.3 tables: one rule per flow id (re-adding a rule replaces it, as
+ * both the ONOS flow store and the switch do); every FLOW_MOD is logged with its sender so duplicates are
+ * visible; a received frame is looked up by priority and either punted (to the instance the switch believes
+ * is its master), forwarded (the frame as the rule's actions leave it is returned, to be fed to the next
+ * switch), or dropped on a table miss. Firewalls answer ARP probes sent out their ports.
+ *
+ * <p>Flow rule events as ONOS 2.7 posts them, to the device's master only (its flow store's events are
+ * local): a rule leaving the table (expired, or removed on request) is RULE_REMOVED with the stored entry in
+ * state PENDING_REMOVE and reason NO_REASON; a poll posts RULE_UPDATED with the switch-built entries.
  *
  * <p>Mastership as in ONOS: the mastership store changes first and every live instance gets the event;
  * the switch learns its new master when the new master's role request arrives ({@link #settleRole}),
@@ -133,6 +138,11 @@ final class SimNetwork {
             this.byMaster = byMaster;
         }
 
+        /** @return the frame as the packet-out's actions send it */
+        byte[] sent() {
+            return apply(frame, treatment);
+        }
+
         @Override
         public String toString() {
             return "#" + seq + " packet-out by " + issuer + " at " + device + " " + treatment
@@ -146,10 +156,18 @@ final class SimNetwork {
         final FlowRule rule;
         /** The instance the frame was punted to, or null if it was not punted or nobody listened. */
         final NodeId puntedTo;
+        /** The frame as it leaves (forwarded), or null. */
+        final byte[] out;
 
-        Forwarding(FlowRule rule, NodeId puntedTo) {
+        Forwarding(FlowRule rule, NodeId puntedTo, byte[] out) {
             this.rule = rule;
             this.puntedTo = puntedTo;
+            this.out = out;
+        }
+
+        /** @return the port the frame left by (forwarded), or null */
+        PortNumber outPort() {
+            return rule == null || punted() ? null : outputPort(rule.treatment());
         }
 
         boolean punted() {
@@ -165,7 +183,10 @@ final class SimNetwork {
     private static final ProviderId PID = new ProviderId("of", "org.fwlb.sim");
 
     final FwlbTopology topology;
-    final SharedTestStorageService storage = new SharedTestStorageService();
+    /** The cluster's distributed primitives (a new cluster after a restart of every instance gets new ones). */
+    volatile SharedTestStorageService storage = new SharedTestStorageService();
+    /** Firewalls that no longer answer probes (their host hangs). */
+    final Set<String> silentFirewalls = ConcurrentHashMap.newKeySet();
 
     private final Map<String, ApplicationId> appIds = new ConcurrentHashMap<>();
     private final Map<DeviceId, Map<FlowId, Installed>> tables = new ConcurrentHashMap<>();
@@ -198,19 +219,40 @@ final class SimNetwork {
     private static final class Installed {
         final FlowRule rule;
         final AtomicLong packets = new AtomicLong();
+        /** Imported by a restarted ONOS (importExtraneousRules): a permanent entry of the flow store. */
+        volatile boolean imported;
 
         Installed(FlowRule rule) {
             this.rule = rule;
+        }
+
+        /** The entry as the switch reports it (cookie, match, actions read back; permanent). */
+        FlowEntry polled() {
+            FlowRule sw = org.onosproject.net.flow.DefaultFlowRule.builder().forDevice(rule.deviceId())
+                    .withCookie(rule.id().value()).withPriority(rule.priority()).withSelector(rule.selector())
+                    .withTreatment(rule.treatment()).makePermanent().build();
+            return new DefaultFlowEntry(sw, FlowEntry.FlowEntryState.ADDED, 5, TimeUnit.SECONDS, packets.get(),
+                                        packets.get() * 64);
+        }
+
+        /** The flow store's entry. */
+        FlowEntry stored() {
+            return imported ? polled() : new DefaultFlowEntry(rule, FlowEntry.FlowEntryState.ADDED, 5,
+                                                                TimeUnit.SECONDS, packets.get(), 0);
         }
     }
 
     // ---- cluster ---------------------------------------------------------------------------
 
     List<DeviceId> devices() {
-        List<DeviceId> out = new ArrayList<>();
+        java.util.Set<DeviceId> out = new java.util.LinkedHashSet<>();
         topology.external().ifPresent(d -> out.add(d.deviceId()));
         topology.internal().ifPresent(d -> out.add(d.deviceId()));
-        return out;
+        org.fwlb.engine.EnginePlan plan = org.fwlb.engine.EnginePlan.of(topology);
+        out.addAll(plan.devices(org.fwlb.engine.Owner.SANDWICH));
+        out.addAll(plan.devices(org.fwlb.engine.Owner.DISPATCH));
+        out.addAll(plan.pointDevices());
+        return new ArrayList<>(out);
     }
 
     DeviceId device(Role role) {
@@ -311,7 +353,7 @@ final class SimNetwork {
         flowMods.add(new FlowMod(seq.incrementAndGet(), issuer, FlowMod.Op.DELETE, rule, devicesOf(issuer)));
         Installed gone = table.remove(rule.id());
         if (gone != null) {
-            flowRemoved(gone, FlowRule.FlowRemoveReason.DELETE);
+            flowRemoved(gone);
         }
     }
 
@@ -326,39 +368,71 @@ final class SimNetwork {
     }
 
     /**
-     * A rule times out on its switch: it is removed and FLOW_REMOVED goes to the instances.
+     * A rule's idle timeout expires (ONOS: on the polled counters): it leaves the table and its master hears
+     * RULE_REMOVED.
      *
-     * @param rule   the rule (by id)
-     * @param reason why
+     * @param rule the rule (by id)
      * @return whether it was there
      */
-    boolean expire(FlowRule rule, FlowRule.FlowRemoveReason reason) {
+    boolean expire(FlowRule rule) {
         Installed gone = table(rule.deviceId()).remove(rule.id());
         if (gone != null) {
-            flowRemoved(gone, reason);
+            flowRemoved(gone);
         }
         return gone != null;
     }
 
-    private void flowRemoved(Installed gone, FlowRule.FlowRemoveReason reason) {
-        FlowEntry entry = new DefaultFlowEntry(gone.rule, FlowEntry.FlowEntryState.REMOVED, 0, TimeUnit.SECONDS,
-                                               gone.packets.get(), 0) {
-            @Override
-            public FlowRemoveReason reason() {
-                return reason;
-            }
-        };
-        FlowRuleEvent event = new FlowRuleEvent(FlowRuleEvent.Type.RULE_REMOVED, entry);
-        for (SimInstance i : liveInstances()) {
+    /** RULE_REMOVED as ONOS 2.7 posts it: the stored entry, PENDING_REMOVE, NO_REASON; to the device's master. */
+    private void flowRemoved(Installed gone) {
+        FlowEntry entry = new DefaultFlowEntry(gone.rule, FlowEntry.FlowEntryState.PENDING_REMOVE, 5,
+                                               TimeUnit.SECONDS, gone.packets.get(), 0);
+        toMaster(gone.rule.deviceId(), new FlowRuleEvent(FlowRuleEvent.Type.RULE_REMOVED, entry));
+    }
+
+    private void toMaster(DeviceId device, FlowRuleEvent event) {
+        NodeId m = masters.get(device);
+        SimInstance i = m == null ? null : live.get(m);
+        if (i != null) {
             i.flows.post(event);
         }
+    }
+
+    /**
+     * A flow stats poll of a device: its master hears RULE_UPDATED for every rule, with its counters.
+     *
+     * @param device device
+     */
+    void poll(DeviceId device) {
+        for (Installed i : new ArrayList<>(table(device).values())) {
+            toMaster(device, new FlowRuleEvent(FlowRuleEvent.Type.RULE_UPDATED, i.polled()));
+        }
+    }
+
+    /**
+     * The whole cluster restarted with allowExtraneousRules and importExtraneousRules: every rule on the
+     * switches becomes a permanent entry of the (new) flow store, with no event.
+     */
+    void importAll() {
+        for (DeviceId d : devices()) {
+            table(d).values().forEach(i -> i.imported = true);
+        }
+    }
+
+    /**
+     * The flow store's entry of a rule.
+     *
+     * @param rule rule
+     * @return entry, or null
+     */
+    FlowEntry stored(FlowRule rule) {
+        Installed i = table(rule.deviceId()).get(rule.id());
+        return i == null ? null : i.stored();
     }
 
     List<FlowEntry> entries(DeviceId device) {
         List<FlowEntry> out = new ArrayList<>();
         for (Installed i : table(device).values()) {
-            out.add(new DefaultFlowEntry(i.rule, FlowEntry.FlowEntryState.ADDED, 0, TimeUnit.SECONDS,
-                                         i.packets.get(), 0));
+            out.add(i.stored());
         }
         return out;
     }
@@ -425,7 +499,7 @@ final class SimNetwork {
                 .orElse(null);
         if (hit == null) {
             receptions.add("#" + seq.incrementAndGet() + " " + device + " " + p + ": table miss");
-            return new Forwarding(null, null);
+            return new Forwarding(null, null, null);
         }
         hit.packets.incrementAndGet();
         NodeId to = null;
@@ -437,7 +511,8 @@ final class SimNetwork {
                 target.packets.deliver(device, inPort, frame);
             }
         }
-        Forwarding f = new Forwarding(hit.rule, to);
+        Forwarding f = new Forwarding(hit.rule, to, to == null && !outputs(hit.rule.treatment(),
+                PortNumber.CONTROLLER) ? apply(frame, hit.rule.treatment()) : null);
         receptions.add("#" + seq.incrementAndGet() + " " + device + " " + p + ": "
                 + (f.punted() ? "punted to " + to : "forwarded, priority " + hit.rule.priority()));
         return f;
@@ -462,6 +537,9 @@ final class SimNetwork {
         }
         boolean ext = device.equals(device(Role.EXTERNAL));
         for (Firewall fw : topology.firewalls()) {
+            if (silentFirewalls.contains(fw.id())) {
+                continue;
+            }
             Attachment a = ext ? fw.outside() : fw.inside();
             if (a.port().equals(port) && Ip4.toInt(a.ip().getIp4Address()) == p.arpTargetIp()) {
                 receive(device, port, ArpPackets.reply(a.mac(), a.ip().getIp4Address(),
@@ -474,6 +552,13 @@ final class SimNetwork {
         if (!live.containsKey(issuer)) {
             deadActions.add(issuer + ": " + what);
         }
+    }
+
+    // ---- actions -----------------------------------------------------------------------------
+
+    /** The frame as a treatment's actions leave it. */
+    static byte[] apply(byte[] frame, TrafficTreatment t) {
+        return org.fwlb.testing.PacketActions.apply(frame, t);
     }
 
     // ---- matching ----------------------------------------------------------------------------
@@ -526,6 +611,8 @@ final class SimNetwork {
                 return p.isTcp() && ((TcpFlagsCriterion) c).flags() == (p.tcpFlags() & 0xfff);
             case ARP_TPA:
                 return p.isArp() && Ip4Address.valueOf(p.arpTargetIp()).equals(((ArpPaCriterion) c).ip());
+            case ARP_OP:
+                return p.isArp() && ((org.onosproject.net.flow.criteria.ArpOpCriterion) c).arpOp() == p.arpOp();
             case UDP_SRC:
             case UDP_DST:
                 return false;

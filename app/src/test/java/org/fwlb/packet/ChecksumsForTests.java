@@ -3,8 +3,8 @@ package org.fwlb.packet;
 /**
  * Independent Internet checksum verification for tests: a correct header sums to zero.
  */
-final class Checksums {
-    private Checksums() {
+final class ChecksumsForTests {
+    private ChecksumsForTests() {
     }
 
     private static long sum(byte[] b, int from, int len, long acc) {
