@@ -174,6 +174,17 @@ final class EngineRig {
     }
 
     /**
+     * Ends a connection as production does when one of its rules idles out on the switch: the rule's RULE_REMOVED
+     * to Lifecycle.onRuleRemoved, which finds the connection by the rule's match, checks the rule is one of its
+     * current rules (all of them rebuilt), and ends it (entry removed, every rule rebuilt and removed).
+     *
+     * @param idled the rule the switch removed
+     */
+    void ruleIdledOut(FlowRule idled) {
+        lifecycle.onRuleRemoved(plan, idled);
+    }
+
+    /**
      * Returns one engine counter, summed over both owners.
      *
      * @param name counter name
@@ -305,6 +316,8 @@ final class EngineRig {
         Lifecycle lifecycle;
         EnginePlan plan;
         FlowRuleOperations last;
+        /** The first rule of the last batch applied (a connection's origin rule). */
+        FlowRule first;
         long batches;
         long applied;
         long removed;
@@ -313,11 +326,15 @@ final class EngineRig {
         public void apply(FlowRuleOperations ops) {
             last = ops;
             batches++;
+            first = null;
             for (Set<FlowRuleOperation> stage : ops.stages()) {
                 for (FlowRuleOperation o : stage) {
                     if (o.type() == FlowRuleOperation.Type.REMOVE) {
                         removed(o.rule());
                     } else {
+                        if (first == null) {
+                            first = o.rule();
+                        }
                         applied++;
                     }
                 }

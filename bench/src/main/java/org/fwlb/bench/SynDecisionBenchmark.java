@@ -10,6 +10,7 @@ import org.fwlb.model.VirtualService;
 import org.fwlb.packet.PacketSummary;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
+import org.onosproject.net.flow.FlowRule;
 import org.onosproject.net.packet.OutboundPacket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -77,6 +78,15 @@ public class SynDecisionBenchmark {
     @Param({"100000"})
     public int live;
 
+    /**
+     * How the oldest connection ends: {@code lifecycle} = Lifecycle.end on its entry (the rules rebuilt once, for
+     * their removal); {@code ruleRemoved} = as in production when its origin rule idles out: the RULE_REMOVED to
+     * Lifecycle.onRuleRemoved (key from the rule's match, entry read, every rule rebuilt to check the removed one is
+     * the connection's, then Lifecycle.end: rebuilt again).
+     */
+    @Param({"lifecycle"})
+    public String end = "lifecycle";
+
     FwlbTopology topology;
     EngineRig rig;
     int rulesEach;
@@ -85,6 +95,8 @@ public class SynDecisionBenchmark {
     private int dstIp;
     private int dstPort;
     private LiveConnections ring;
+    private FlowRule[] originRules;
+    private boolean byRuleRemoved;
     private long next;
     private long ended;
     private EngineRig.Tally one;
@@ -112,6 +124,11 @@ public class SynDecisionBenchmark {
         external = t.external().get().deviceId();
         frame = SynFrame.build(BenchSetup.ROUTER_MAC, t.external().get().gatewayMac(), -1, dst, dstPort);
         ring = new LiveConnections(live);
+        byRuleRemoved = "ruleRemoved".equals(end);
+        if (!byRuleRemoved && !"lifecycle".equals(end)) {
+            throw new IllegalArgumentException("end must be lifecycle or ruleRemoved: " + end);
+        }
+        originRules = byRuleRemoved ? new FlowRule[live] : null;
         for (int i = 0; i < live; i++) {
             decide();
         }
@@ -164,7 +181,15 @@ public class SynDecisionBenchmark {
         long n = next++;
         rig.punt(external, ROUTER_PORT, frame.connection(n));
         long old = ring.admit(n);
-        if (old >= 0) {
+        if (byRuleRemoved) {
+            int slot = (int) (n % live);
+            FlowRule idled = originRules[slot];
+            originRules[slot] = rig.flowRules.first;
+            if (old >= 0) {
+                rig.ruleIdledOut(idled);
+                ended++;
+            }
+        } else if (old >= 0) {
             rig.end(key(old));
             ended++;
         }

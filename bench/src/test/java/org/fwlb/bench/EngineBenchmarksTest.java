@@ -133,6 +133,41 @@ class EngineBenchmarksTest {
         assertNotNull(b.rig.core.connections.get(b.key(n - LIVE + 1)));
     }
 
+    @ParameterizedTest
+    @MethodSource("stores")
+    void connectionsEndedByTheirRuleIdlingOutGoThroughRuleRemoved(StoreKind store) {
+        SynDecisionBenchmark b = new SynDecisionBenchmark();
+        b.policy = "round-robin";
+        b.store = store;
+        b.fig = 6;
+        b.live = LIVE;
+        b.end = "ruleRemoved";
+        b.setup();
+        for (int i = 0; i < RUNS; i++) {
+            b.decide();
+        }
+        b.check();
+        long n = LIVE + RUNS;      // the last connection opened
+        assertNull(b.rig.core.connections.get(b.key(n - LIVE)), "the oldest ended");
+        assertNotNull(b.rig.core.connections.get(b.key(n - LIVE + 1)));
+        assertEquals(3L * (RUNS + 1), b.rig.flowRules.removed, "its rules removed, the idled one included");
+    }
+
+    static Stream<StoreKind> stores() {
+        return Stream.of(StoreKind.values());
+    }
+
+    @Test
+    void anUnknownEndIsRefused() {
+        SynDecisionBenchmark b = new SynDecisionBenchmark();
+        b.policy = "round-robin";
+        b.store = StoreKind.plain;
+        b.fig = 1;
+        b.live = LIVE;
+        b.end = "never";
+        assertThrows(IllegalArgumentException.class, b::setup);
+    }
+
     @Test
     void fig6DecisionAlsoPicksTheServerAtTheSamePunt() {
         SynDecisionBenchmark b = syn("weighted-round-robin", StoreKind.kryo, 6);
