@@ -16,7 +16,10 @@
 # usage: scripts/bench-decisions.sh            (the full matrix: about 40 minutes on the 2-core box)
 #   BENCH_JMH="-f 1 -wi 4 -w 2s -i 5 -r 2s"    JMH options (default shown)
 #   BENCH_INCLUDE='SynDecisionBenchmark'       which benchmarks (JMH regexp; default both classes)
-#   BENCH_PARAMS="-p policy=round-robin"       extra JMH options, e.g. restrict the parameters
+#   BENCH_PARAMS="-p policy=round-robin"       extra JMH options, e.g. restrict the parameters;
+#                                              "-p end=ruleRemoved": SynDecisionBenchmark ends connections as
+#                                              production does (RULE_REMOVED of the origin rule) instead of
+#                                              Lifecycle.end
 #   BENCH_FOOTPRINT=0                          skip the footprint; BENCH_FOOTPRINT_LIVE=1000000 its size
 #   BENCH_PROFILE=1                            also profile FIG 1 round-robin plain with JFR and print the hot
 #                                              methods and allocation sites (bench/jfr-top.py)
