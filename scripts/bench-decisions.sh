@@ -116,6 +116,8 @@ for r in load('decisions.json'):
     params = r.get('params', {})
     label, mode = KIND[name]
     label = label % {'fig': params.get('fig', '')}
+    if params.get('end', 'lifecycle') != 'lifecycle':
+        label += ' ' + params['end']
     key = (label, params.get('policy', ''), params.get('store', ''))
     row = rows.setdefault(key, {})
     pm = r['primaryMetric']
@@ -144,14 +146,14 @@ print()
 print('Connections decided per second, one thread (JMH); one operation = one new connection (FIG 8 per stage: three')
 print('punts) + the oldest of the live ones ended; load average before %s, after %s; nice %s'
       % (load_before, load_after, nice))
-hdr = '%-18s %-21s %-6s %12s %9s %11s %10s %9s %9s %10s' % (
+hdr = '%-30s %-21s %-6s %12s %9s %11s %10s %9s %9s %10s' % (
     'benchmark', 'policy', 'store', 'decisions/s', '+-', 'per CPU-s', 'alloc B/op', 'p50 us', 'p99 us', 'p99.9 us')
 print(hdr)
 print('-' * len(hdr))
 order = ['round-robin', 'weighted-round-robin', 'least-connections', 'least-packets', 'static-hash']
 for key in sorted(rows, key=lambda k: (k[0], k[2], order.index(k[1]) if k[1] in order else 9)):
     row = rows[key]
-    print('%-18s %-21s %-6s %12s %9s %11s %10s %9s %9s %10s' % (
+    print('%-30s %-21s %-6s %12s %9s %11s %10s %9s %9s %10s' % (
         key[0], key[1], key[2], f(row.get('ops'), '%.0f'), f(row.get('err'), '%.0f'), f(row.get('cpu'), '%.0f'),
         f(row.get('bytes'), '%.0f'), f(row.get('p50'), '%.2f'), f(row.get('p99'), '%.2f'),
         f(row.get('p999'), '%.2f')))
