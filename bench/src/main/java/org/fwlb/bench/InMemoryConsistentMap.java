@@ -271,6 +271,15 @@ final class InMemoryConsistentMap<K, V> extends ConsistentMapAdapter<K, V> {
         return v == null ? null : v.value();
     }
 
+    /**
+     * Returns what the map holds (for the footprint measurement).
+     *
+     * @return the stored keys and values
+     */
+    Map<Object, Versioned<Object>> raw() {
+        return raw;
+    }
+
     @SuppressWarnings("unchecked")
     private static Versioned<Object>[] newHolder() {
         return (Versioned<Object>[]) new Versioned<?>[1];

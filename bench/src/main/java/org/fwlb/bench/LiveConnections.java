@@ -1,34 +1,33 @@
 package org.fwlb.bench;
 
-import org.fwlb.model.ConnectionKey;
-
 /**
- * Keeps the connection table at a steady size: remembers the last {@code size} connections pinned and,
- * when a new one comes, hands back the oldest, which the benchmark removes from the table. So each
- * measured decision pins one connection and removes one (what a connection costs the table over its life)
- * and the table holds {@code size} connections throughout.
+ * Keeps the connection table at a steady size: remembers the numbers of the last {@code size} connections opened
+ * and, when a new one comes, hands back the oldest, which the benchmark ends. So each measured operation opens one
+ * connection and ends one (what a connection costs over its life) and the table holds {@code size} connections
+ * throughout.
  */
 final class LiveConnections {
 
-    private final ConnectionKey[] ring;
+    private final long[] ring;
     private int next;
 
     LiveConnections(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("live connections must be >= 1, got " + size);
         }
-        ring = new ConnectionKey[size];
+        ring = new long[size];
+        java.util.Arrays.fill(ring, -1);
     }
 
     /**
      * Records a new connection.
      *
-     * @param key the connection just pinned
-     * @return the connection to remove now, or null while the ring fills
+     * @param n the number of the connection just opened
+     * @return the number of the connection to end now, or -1 while the ring fills
      */
-    ConnectionKey admit(ConnectionKey key) {
-        ConnectionKey old = ring[next];
-        ring[next] = key;
+    long admit(long n) {
+        long old = ring[next];
+        ring[next] = n;
         next = next + 1 == ring.length ? 0 : next + 1;
         return old;
     }

@@ -9,8 +9,9 @@ import org.onlab.packet.TCP;
  * One raw TCP SYN frame, as a switch punts it, whose client address and port are rewritten in place for
  * every decision (so that every decision sees a new connection) without allocating. The frame is built
  * once with onlab's packet classes; it carries the options of a Linux SYN (MSS, SACK permitted,
- * timestamps, window scale) and optionally one VLAN tag (the FIG 8 path tag). Checksums are those of the
- * original frame: nothing on the decision path verifies them.
+ * timestamps, window scale) and optionally one VLAN tag (the FIG 8 path tag). Its IPv4 and TCP checksums stay
+ * valid (the engine verifies both before a SYN may open a connection): every rewrite of the client address and
+ * port updates them incrementally (RFC 1624), a few integer operations.
  */
 final class SynFrame {
 
@@ -49,6 +50,21 @@ final class SynFrame {
      * @return frame
      */
     static SynFrame build(MacAddress src, MacAddress dst, int vlan, String dstIp, int dstPort) {
+        return build(src, dst, vlan, dstIp, dstPort, 64);
+    }
+
+    /**
+     * Builds a SYN with a given TTL (a SYN a firewall routed has one less).
+     *
+     * @param src     source MAC
+     * @param dst     destination MAC
+     * @param vlan    VLAN id to carry, or -1 for none
+     * @param dstIp   destination IPv4 (server or VIP)
+     * @param dstPort destination port
+     * @param ttl     IPv4 TTL
+     * @return frame
+     */
+    static SynFrame build(MacAddress src, MacAddress dst, int vlan, String dstIp, int dstPort, int ttl) {
         TCP tcp = new TCP();
         tcp.setSourcePort(1024);
         tcp.setDestinationPort(dstPort);
@@ -61,7 +77,7 @@ final class SynFrame {
         ip.setSourceAddress(CLIENT_NET);
         ip.setDestinationAddress(dstIp);
         ip.setProtocol(IPv4.PROTOCOL_TCP);
-        ip.setTtl((byte) 63);
+        ip.setTtl((byte) ttl);
         ip.setPayload(tcp);
         Ethernet eth = new Ethernet();
         eth.setSourceMACAddress(src);
@@ -103,13 +119,42 @@ final class SynFrame {
     byte[] connection(long n) {
         int ip = clientIp(n);
         int port = clientPort(n);
-        bytes[l3 + 12] = (byte) (ip >>> 24);
-        bytes[l3 + 13] = (byte) (ip >>> 16);
-        bytes[l3 + 14] = (byte) (ip >>> 8);
-        bytes[l3 + 15] = (byte) ip;
-        bytes[l3 + 20] = (byte) (port >>> 8);
-        bytes[l3 + 21] = (byte) port;
+        int ipCsum = l3 + 10;
+        int tcpCsum = l3 + 20 + 16;
+        // the source address is in the IPv4 header and in the TCP pseudo-header; the port only in TCP
+        rewrite16(l3 + 12, ip >>> 16, ipCsum, tcpCsum);
+        rewrite16(l3 + 14, ip & 0xffff, ipCsum, tcpCsum);
+        rewrite16(l3 + 20, port, -1, tcpCsum);
         return bytes;
+    }
+
+    /** Writes a 16-bit word and updates the checksums that cover it: HC' = ~(~HC + ~m + m'), RFC 1624 eqn. 3. */
+    private void rewrite16(int at, int value, int csum1, int csum2) {
+        int old = u16(at);
+        if (old == value) {
+            return;
+        }
+        put16(at, value);
+        if (csum1 >= 0) {
+            put16(csum1, adjust(u16(csum1), old, value));
+        }
+        put16(csum2, adjust(u16(csum2), old, value));
+    }
+
+    private static int adjust(int checksum, int oldWord, int newWord) {
+        int s = (~checksum & 0xffff) + (~oldWord & 0xffff) + newWord;
+        s = (s & 0xffff) + (s >>> 16);
+        s = (s & 0xffff) + (s >>> 16);
+        return ~s & 0xffff;
+    }
+
+    private int u16(int at) {
+        return ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
+    }
+
+    private void put16(int at, int v) {
+        bytes[at] = (byte) (v >>> 8);
+        bytes[at + 1] = (byte) v;
     }
 
     /**

@@ -1,18 +1,15 @@
 package org.fwlb.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.fwlb.config.ExampleConfigs;
+import org.fwlb.config.FwlbConfig;
 import org.fwlb.config.FwlbConfigParser;
 import org.fwlb.model.FwlbTopology;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-
 /**
- * The seed's example configurations (docs/examples) with one selection policy at every decision point.
+ * The seed's example configurations with one selection policy at every decision point and a connection-table
+ * cap large enough for the benchmark; the result goes through the real parser and validation.
  */
 final class Topologies {
 
@@ -20,39 +17,34 @@ final class Topologies {
     }
 
     /**
-     * Returns a figure's topology with every pinned traffic class and every dispatcher using one policy;
-     * the result goes through the real parser and validation.
+     * Returns a figure's example (the core's test examples: FIG 1, FIG 6) with one policy everywhere.
      *
      * @param fig    figure 1..8
      * @param policy policy name (static-hash, round-robin, weighted-round-robin, least-connections,
      *               least-packets)
+     * @param cap    connection-table cap (connectionTable.maxConnections)
      * @return topology
      */
-    static FwlbTopology withPolicy(int fig, String policy) {
-        return withPolicy((ObjectNode) ExampleConfigs.fwlb(fig).deepCopy(), policy);
+    static FwlbTopology withPolicy(int fig, String policy, int cap) {
+        return withPolicy((ObjectNode) ExampleConfigs.fwlb(fig).deepCopy(), policy, cap);
     }
 
     /**
-     * Returns the Mininet preset FIG 8 ({@code mininet-topos/bin/fwlbnet netcfg fig8}, copied to the resource
-     * fig8-mininet.json: first stage d1 on its own switch, second stages d7a, d7b (L7/3 hosts behind DF
-     * switches) and d2c (L4/3 switch)) with one policy at every decision point.
+     * Returns the Mininet preset FIG 8 (docs/examples/fig8.json = {@code fwlbnet netcfg fig8}: sandwich so/si, first
+     * stage d1 on its own switch with second stages d7a, d7b (L7/3 hosts behind DF switches) and d2c (L4/3 switch),
+     * every answering stage's uplink configured) with one policy everywhere.
      *
      * @param policy policy name
+     * @param cap    connection-table cap
      * @return topology
      */
-    static FwlbTopology fig8Mininet(String policy) {
-        try (InputStream in = Topologies.class.getResourceAsStream("fig8-mininet.json")) {
-            if (in == null) {
-                throw new IllegalStateException("fig8-mininet.json is not on the class path");
-            }
-            JsonNode doc = new ObjectMapper().readTree(in);
-            return withPolicy((ObjectNode) doc.path("apps").path("org.fwlb.core").path("fwlb"), policy);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static FwlbTopology fig8(String policy, int cap) {
+        JsonNode doc = ExampleConfigs.docsNetcfg(8);
+        return withPolicy((ObjectNode) doc.path("apps").path(FwlbConfig.APP_NAME).path(FwlbConfig.CONFIG_KEY)
+                .deepCopy(), policy, cap);
     }
 
-    private static FwlbTopology withPolicy(ObjectNode root, String policy) {
+    private static FwlbTopology withPolicy(ObjectNode root, String policy, int cap) {
         for (JsonNode tc : root.path("sandwich").path("trafficClasses")) {
             if ("pinned".equals(tc.path("mode").asText())) {
                 ((ObjectNode) tc).put("policy", policy);
@@ -61,6 +53,7 @@ final class Topologies {
         for (JsonNode d : root.path("dispatchers")) {
             ((ObjectNode) d).put("policy", policy);
         }
+        root.putObject("connectionTable").put("maxConnections", cap);
         return FwlbConfigParser.parse(root).topologyOrThrow();
     }
 }

@@ -1,6 +1,7 @@
 /**
- * JMH benchmarks of the SYN decision: the firewall sandwich's (SynDecisionBenchmark), the FIG 8 hierarchy's
- * (HierarchyDecisionBenchmark) and the sandwich's decision step by step (DecisionStepsBenchmark); run them
- * with scripts/bench-decisions.sh.
+ * JMH benchmarks of the connection engine (fwlb-core, org.fwlb.engine) end to end in one JVM: the sandwich's SYN
+ * decision on FIG 1 and FIG 6 (SynDecisionBenchmark), a connection through the whole FIG 8 hierarchy, decided at
+ * one punt or stage by stage (HierarchyDecisionBenchmark), and the connection table's memory per live connection
+ * (TableFootprint, JOL); run them with scripts/bench-decisions.sh.
  */
 package org.fwlb.bench;
