@@ -244,7 +244,6 @@ public final class PathPlanner {
         if (PathTag.isValid(p.vlanId())) {
             Firewall fw = t.firewallByPathTag(PathTag.of(p.vlanId()));
             if (fw != null) {
-                ctx.counters(Owner.DISPATCH).inc(EngineCounters.TAGS_READ);
                 return fw;
             }
         }

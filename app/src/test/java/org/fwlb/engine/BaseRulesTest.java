@@ -129,7 +129,7 @@ class BaseRulesTest {
             for (FlowRule r : at(rs, Priorities.PUNT, Priorities.PUNT + 1000)) {
                 assertTrue(punts(r));
                 assertEquals(gw, Treats.matchedEthDst(r), "only frames routed through the gateway");
-                assertTrue(r.priority() < Priorities.PINNED && r.priority() > Priorities.HOLD);
+                assertTrue(r.priority() < Priorities.HOLD && r.priority() > Priorities.UNKNOWN, "below held 5-tuples");
             }
             assertTrue(at(rs, Priorities.CLOSE, Priorities.CLOSE + 1000).isEmpty());
             assertTrue(at(rs, Priorities.UNKNOWN, Priorities.UNKNOWN + 1000).isEmpty());

@@ -326,7 +326,8 @@ class PathRulesTest {
         assertEquals(DefaultTrafficTreatment.builder().drop().build(), h.treatment());
         assertEquals(5, h.timeout());
         assertFalse(h.isPermanent());
-        assertTrue(h.priority() < Priorities.PUNT && h.priority() > Priorities.UNKNOWN);
+        // above the punt (a held 5-tuple is not punted again), below the connections' own rules
+        assertTrue(h.priority() > Priorities.PUNT + Priorities.MAX_RANK && h.priority() < Priorities.PINNED);
     }
 
     // ---- releasing the SYN -------------------------------------------------------------------------
