@@ -70,7 +70,7 @@ class ControllerLinkTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(150);
+        Fixture.eventually(3000, () -> s1.requests.sum() == 2); // in flight at s1
         ctl.answers.put("dA", "{\"servers\":[" + Fixture.server("s1", s1.address().getPort(), 1, "drain") + ","
                 + Fixture.server(s2) + "],\"directory\":[],\"dispatchers\":[]}");
         Fixture.eventually(3000, () -> a.registry().get("s2") != null
@@ -137,7 +137,7 @@ class ControllerLinkTest {
         ctl = new FakeController(); // no answer for dZ: 404
         BenchBackend s1 = fx.backend("s1");
         Dispatcher z = fx.dispatcher(Fixture.config("dZ", List.of(Fixture.server(s1)), NO_HEALTH + link("controller")));
-        Thread.sleep(400);
+        Fixture.eventually(3000, () -> ctl.reportAttempts.get() >= 2); // refused twice (404)
         assertEquals(200, get(z, "/", null).status());
         JsonNode health = RelayTest.control(z, "/health");
         assertEquals("unreachable", health.get("controller").asText());

@@ -19,6 +19,7 @@ final class FakeController implements AutoCloseable {
     final CopyOnWriteArrayList<String> reports = new CopyOnWriteArrayList<>();
     volatile String directory = "{\"directory\":[],\"dispatchers\":[]}";
     final AtomicInteger directoryGets = new AtomicInteger();
+    final AtomicInteger reportAttempts = new AtomicInteger();
 
     FakeController() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -39,6 +40,7 @@ final class FakeController implements AutoCloseable {
             return;
         }
         if (path.startsWith("/l7/") && path.endsWith("/report") && ex.getRequestMethod().equals("POST")) {
+            reportAttempts.incrementAndGet();
             String id = path.substring(4, path.length() - 7);
             String answer = answers.get(id);
             if (answer == null) {
