@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 /** Dispatchers and bench back-ends on loopback for integration tests; closes everything it started. */
 final class Fixture implements AutoCloseable {
     static final String KEY = "test-key-0123456789abcdef";
+    static final String NO_HEALTH = "\"health\":{\"intervalMs\":600000}";
     final List<BenchBackend> backends = new ArrayList<>();
     final List<Dispatcher> dispatchers = new ArrayList<>();
 

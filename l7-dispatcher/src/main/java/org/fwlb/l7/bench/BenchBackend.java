@@ -118,6 +118,9 @@ public final class BenchBackend {
                         .append("cookie=").append(req.headers().getAll(HttpHeaderNames.COOKIE)).append('\n')
                         .append("xff=").append(req.headers().get("X-Forwarded-For")).append('\n')
                         .append("relay=").append(req.headers().get("X-Fwlb-Relay")).append('\n')
+                        .append("forwarded=").append(req.headers().get("Forwarded")).append('\n')
+                        .append("fwlb=").append(req.headers().names().stream()
+                                .filter(n -> n.regionMatches(true, 0, "x-fwlb-", 0, 7)).sorted().toList()).append('\n')
                         .append("host=").append(req.headers().get(HttpHeaderNames.HOST)).append('\n')
                         .append("body=").append(req.content().toString(StandardCharsets.UTF_8)).append('\n');
                 send(ctx, text(HttpResponseStatus.OK, b.toString()), keepAlive);

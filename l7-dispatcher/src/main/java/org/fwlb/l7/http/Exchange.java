@@ -301,32 +301,57 @@ final class Exchange implements LeaseCallback, ResponseListener {
         }
         String uri = head.uri();
         if (uri.regionMatches(true, 0, "http://", 0, 7)) {
-            // absolute-form: the authority becomes Host, the server gets origin-form
-            int slash = uri.indexOf('/', 7);
-            h.set(HttpHeaderNames.HOST, uri.substring(7, slash < 0 ? uri.length() : slash));
-            head.setUri(slash < 0 ? "/" : uri.substring(slash));
+            // absolute-form (authority validated like Host): it becomes Host, the server gets origin-form
+            String authority = RequestValidator.authority(uri);
+            h.set(HttpHeaderNames.HOST, authority);
+            String rest = uri.substring(7 + authority.length());
+            head.setUri(rest.isEmpty() ? "/" : rest.charAt(0) == '/' ? rest : "/" + rest);
         } else if (!h.contains(HttpHeaderNames.HOST)) {
             h.set(HttpHeaderNames.HOST, ((java.net.InetSocketAddress) front.channel.localAddress()).getHostString());
         }
         if (!front.relayPort) {
-            String xff = h.get(X_FORWARDED_FOR);
-            h.set(X_FORWARDED_FOR, xff == null ? front.clientIp : xff + ", " + front.clientIp);
+            // never trusted from outside: a client could forge its address or our relay protocol
+            stripClientSupplied(h);
+            h.set(X_FORWARDED_FOR, front.clientIp);
         }
     }
 
     static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("x-forwarded-for");
 
+    /** X-Forwarded-For, Forwarded and every X-Fwlb-* header, as a client sent them. */
+    static void stripClientSupplied(HttpHeaders h) {
+        h.remove(X_FORWARDED_FOR);
+        h.remove("forwarded");
+        removeFwlbHeaders(h);
+    }
+
+    static void removeFwlbHeaders(HttpHeaders h) {
+        List<String> ours = null;
+        for (String name : h.names()) {
+            if (name.regionMatches(true, 0, "x-fwlb-", 0, 7)) {
+                (ours == null ? ours = new java.util.ArrayList<>() : ours).add(name);
+            }
+        }
+        if (ours != null) {
+            ours.forEach(h::remove);
+        }
+    }
+
+    /** Headers a Connection token may never remove: the request would reach the server without them. */
+    private static final java.util.Set<String> PROTECTED = java.util.Set.of("host", "cookie", "x-forwarded-for",
+            "content-length", "transfer-encoding", "set-cookie");
+
     static void stripHopByHop(HttpHeaders h) {
-        String connection = h.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
-            for (String token : connection.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty()) {
+        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String t = token.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!t.isEmpty() && !PROTECTED.contains(t) && !t.startsWith("x-fwlb-")) {
                     h.remove(t);
                 }
             }
-            h.remove(HttpHeaderNames.CONNECTION);
         }
+        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(HttpHeaderNames.PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
