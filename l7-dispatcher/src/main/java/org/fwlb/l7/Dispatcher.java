@@ -78,7 +78,9 @@ public final class Dispatcher {
                 t.queueMs(), t.connectMs()));
         this.peers = new PeerPools(a -> new ConnectionPool("relay " + a, a, clientBase, p.maxPerServer(),
                 p.maxQueue(), p.idleMs(), t.queueMs(), t.connectMs()));
-        this.http = ControlClient.create(t.connectMs());
+        DispatcherConfig.Directory dir = cfg.directory();
+        this.http = ControlClient.create(t.connectMs(),
+                dir.controllerCaFile() == null ? null : ControlClient.trusting(dir.controllerCaFile()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "l7-scheduler");
             th.setDaemon(true);
@@ -103,7 +105,8 @@ public final class Dispatcher {
             };
         }
         registry.apply(cfg.servers());
-        this.dc = new DispatchContext(cfg, registry, new CookieSigner(cfg.cookie().name(), cfg.cookie().key(), cfg.cookie().maxAgeS()),
+        this.dc = new DispatchContext(cfg, registry, new CookieSigner(cfg.cookie().name(), cfg.cookie().key(), cfg.cookie().maxIdleS(),
+                cfg.cookie().maxLifeS()),
                 directory, peers, stats, table, new Router(cfg.routes(), cfg.defaultServiceType()),
                 new RequestValidator(cfg.limits().maxBodyBytes()), () -> draining);
     }
@@ -128,7 +131,11 @@ public final class Dispatcher {
         Log.info("started", "id", cfg.id(), "listen", listenAddress(), "relay", relayAddress(),
                 "control", controlAddress(), "transport", Transport.epoll() ? "epoll" : "nio",
                 "policy", cfg.policy(), "servers", registry.all().size(), "directory", cfg.directory().mode(),
-                "controller", cfg.directory().controllerUrl());
+                "controller", org.fwlb.l7.config.Redact.url(cfg.directory().controllerUrl()));
+        if (cfg.directory().controllerUrl() != null && "http".equals(cfg.directory().controllerUrl().getScheme())) {
+            Log.warn("controller_insecure", "url", org.fwlb.l7.config.Redact.url(cfg.directory().controllerUrl()),
+                    "note", "plain http: anyone on the path can read the credentials and set the server list");
+        }
     }
 
     private Channel bind(InetSocketAddress addr, boolean relay) throws InterruptedException {

@@ -35,7 +35,7 @@ class ControllerLinkTest {
 
     private String link(String mode) {
         return ",\"directory\":{\"mode\":\"" + mode + "\",\"controllerUrl\":\"" + ctl.url()
-                + "\",\"reportIntervalMs\":100}";
+                + "\",\"reportIntervalMs\":100,\"allowInsecureController\":true}";
     }
 
     private static RawHttp.Response get(Dispatcher d, String path, String cookie) throws Exception {
@@ -79,7 +79,7 @@ class ControllerLinkTest {
         for (int i = 0; i < 4; i++) {
             assertEquals("s2", get(a, "/", null).header("x-server"));
         }
-        String s1cookie = new CookieSigner(Fixture.KEY, 0).issue("s1");
+        String s1cookie = new CookieSigner(Fixture.KEY).issue("s1");
         assertEquals("s1", get(a, "/", s1cookie).header("x-server"), "sessions stay on the draining server");
 
         // a local override lasts while the controller's view of s1 is unchanged
@@ -113,7 +113,7 @@ class ControllerLinkTest {
         ctl.answers.put("dA", "{\"servers\":[" + Fixture.server(s1) + "]}");
         ctl.directory = "{\"directory\":[{\"server\":\"s3\",\"dispatchers\":[\"dB\"]}],\"dispatchers\":" + dispatchers + "}";
         Dispatcher a = fx.dispatcher(Fixture.config("dA", List.of(Fixture.server(s1)), NO_HEALTH + link("controller")));
-        String s3cookie = new CookieSigner(Fixture.KEY, 0).issue("s3");
+        String s3cookie = new CookieSigner(Fixture.KEY).issue("s3");
         RawHttp.Response r = get(a, "/echo", s3cookie);
         assertTrue(r.body().startsWith("server=s3"), r.body());
         assertEquals(1, ctl.directoryGets.get());

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayTest {
     private static final String NO_HEALTH = "\"health\":{\"intervalMs\":600000}";
     private final Fixture fx = new Fixture();
-    private final CookieSigner signer = new CookieSigner(Fixture.KEY, 0);
+    private final CookieSigner signer = new CookieSigner(Fixture.KEY);
 
     @AfterEach
     void stop() {

@@ -55,6 +55,7 @@ public final class Views {
         counters(n, s);
         n.put("responses", s.responses.sum()).put("relayRefused", s.relayRefused.sum())
                 .put("cookieInserted", s.cookieInserted.sum()).put("cookieInvalid", s.cookieInvalid.sum())
+                .put("cookieRefreshed", s.cookieRefreshed.sum())
                 .put("retries", s.retries.sum()).put("status502", s.status502.sum())
                 .put("status503", s.status503.sum()).put("status504", s.status504.sum())
                 .put("clientTimeouts", s.clientTimeouts.sum())

@@ -59,6 +59,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
     private final boolean clientKeepAlive;
 
     private String cookieServer;   // server named by a valid cookie, or null
+    private CookieSigner.Verified cookie;
     private Backend backend;       // current target when it is one of our servers
     private PeerRef peer;          // current target when relaying
     private String relayServer;    // the server the peer is asked to use
@@ -101,16 +102,21 @@ final class Exchange implements LeaseCallback, ResponseListener {
             }
         }
         if (value != null) {
+            CookieSigner.Verified v;
             if (value.equals(front.verifiedCookie)) {
-                cookieServer = front.verifiedServer;
+                v = dc.signer().valid(front.verified) ? front.verified : null; // it may have expired since
             } else {
-                cookieServer = dc.signer().verify(value);
-                if (cookieServer == null) {
-                    dc.stats().cookieInvalid.increment();
-                } else {
+                v = dc.signer().check(value);
+                if (v != null) {
                     front.verifiedCookie = value;
-                    front.verifiedServer = cookieServer;
+                    front.verified = v;
                 }
+            }
+            if (v == null) {
+                dc.stats().cookieInvalid.increment();
+            } else {
+                cookie = v;
+                cookieServer = v.server();
             }
         }
         if (cookieServer == null) {
@@ -461,6 +467,10 @@ final class Exchange implements LeaseCallback, ResponseListener {
             Backend b = backend;
             h.add(HttpHeaderNames.SET_COOKIE, dc.signer().setCookieHeader(b.id()));
             dc.stats().cookieInserted.increment();
+        } else if (cookie != null && !front.relayPort && dc.signer().needsRefresh(cookie)) {
+            // same server, same first-issue time (maxLife), the idle clock restarts
+            h.add(HttpHeaderNames.SET_COOKIE, dc.signer().refreshHeader(cookie));
+            dc.stats().cookieRefreshed.increment();
         }
         if (dc.config().debugHeaders()) {
             if (front.relayPort) {

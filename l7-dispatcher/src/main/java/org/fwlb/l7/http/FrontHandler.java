@@ -47,7 +47,7 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
     // the last cookie value verified on this connection and the server it named: browsers resend the same
     // cookie on every request of a connection, so its HMAC is checked once
     String verifiedCookie;
-    String verifiedServer;
+    org.fwlb.l7.cookie.CookieSigner.Verified verified;
 
     /** A complete request (head + body), or a rejection waiting for its turn to be answered. */
     static final class Pending {

@@ -38,7 +38,7 @@ class DispatcherConfigTest {
                 + "\"limits\":{\"maxHeaderBytes\":16384,\"maxRequestLineBytes\":8192,\"maxBodyBytes\":10485760},"
                 + "\"health\":{\"intervalMs\":500,\"downAfter\":3,\"upAfter\":2,\"kind\":\"http\",\"path\":\"/\"},"
                 + "\"directory\":{\"mode\":\"broadcast\",\"controllerUrl\":\"http://10.254.0.254:18181/onos/cluster-dispatch\","
-                + "\"reportIntervalMs\":500,\"peers\":[{\"id\":\"d7b\",\"relay\":\"10.0.1.32:8081\"}]}}";
+                + "\"reportIntervalMs\":500,\"allowInsecureController\":true,\"peers\":[{\"id\":\"d7b\",\"relay\":\"10.0.1.32:8081\"}]}}";
         DispatcherConfig c = DispatcherConfig.parse(json);
         assertEquals(2, c.routes().size());
         assertEquals("img.example", c.routes().get(1).host());
