@@ -32,6 +32,7 @@ import org.fwlb.l7.relay.Directory;
 import org.fwlb.l7.relay.MatchingTable;
 import org.fwlb.l7.relay.PeerPools;
 import org.fwlb.l7.relay.PeerRef;
+import org.fwlb.l7.relay.RelaySigner;
 
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -57,6 +58,7 @@ public final class Dispatcher {
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final DispatchContext dc;
+    private final RelaySigner relaySigner;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private Channel listenChannel;
@@ -86,10 +88,11 @@ public final class Dispatcher {
             th.setDaemon(true);
             return th;
         });
+        this.relaySigner = new RelaySigner(cfg.relayAuth().key(), cfg.relayAuth().maxSkewMs());
         DispatcherConfig.Directory d = cfg.directory();
         if (d.broadcast()) {
             List<PeerRef> staticPeers = d.peers().stream().map(x -> new PeerRef(x.id(), x.relay())).toList();
-            directory = new BroadcastDirectory(cfg.id(), staticPeers, http, t.connectMs(), d.cacheMs());
+            directory = new BroadcastDirectory(cfg.id(), staticPeers, http, t.connectMs(), d.cacheMs(), relaySigner);
         } else if (d.controllerUrl() != null) {
             directory = new ControllerDirectory(cfg.id(), d.controllerUrl(), http, Math.max(1000, t.connectMs()));
         } else {
@@ -108,7 +111,7 @@ public final class Dispatcher {
         this.dc = new DispatchContext(cfg, registry, new CookieSigner(cfg.cookie().name(), cfg.cookie().key(), cfg.cookie().maxIdleS(),
                 cfg.cookie().maxLifeS()),
                 directory, peers, stats, table, new Router(cfg.routes(), cfg.defaultServiceType()),
-                new RequestValidator(cfg.limits().maxBodyBytes()), () -> draining);
+                new RequestValidator(cfg.limits().maxBodyBytes()), () -> draining, relaySigner);
     }
 
     public void start() throws Exception {

@@ -12,6 +12,7 @@ public final class Stats {
     public final LongAdder relayedOut = new LongAdder();
     public final LongAdder relayedIn = new LongAdder();
     public final LongAdder relayRefused = new LongAdder();
+    public final LongAdder relayForbidden = new LongAdder();
     public final LongAdder cookieInserted = new LongAdder();
     public final LongAdder cookieInvalid = new LongAdder();
     public final LongAdder cookieRefreshed = new LongAdder();

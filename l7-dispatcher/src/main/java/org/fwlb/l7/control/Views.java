@@ -54,6 +54,7 @@ public final class Views {
         ObjectNode n = F.objectNode().put("id", id).put("policy", policy);
         counters(n, s);
         n.put("responses", s.responses.sum()).put("relayRefused", s.relayRefused.sum())
+                .put("relayForbidden", s.relayForbidden.sum())
                 .put("cookieInserted", s.cookieInserted.sum()).put("cookieInvalid", s.cookieInvalid.sum())
                 .put("cookieRefreshed", s.cookieRefreshed.sum())
                 .put("retries", s.retries.sum()).put("status502", s.status502.sum())

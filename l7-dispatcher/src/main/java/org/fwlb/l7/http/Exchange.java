@@ -148,6 +148,18 @@ final class Exchange implements LeaseCallback, ResponseListener {
     /** A request that a peer relayed to us: its own server only, never the policy, never another hop. */
     private void startRelayed() {
         HttpHeaders h = head.headers();
+        String unauthentic = dc.relaySigner().verify(h, method.name(), head.uri());
+        if (unauthentic != null) {
+            // only a peer holding the relay key may relay or ask what we reach
+            dc.stats().relayForbidden.increment();
+            Log.debug("relay_forbidden", "from", front.clientAddress, "reason", unauthentic);
+            var r = Responses.text(front.ctx.alloc(), 403, null, true);
+            r.headers().set(REFUSED_HEADER, "auth");
+            done = true;
+            req.release();
+            front.sendAndClose(r);
+            return;
+        }
         String sid = h.get(SERVER_HEADER);
         if (sid == null) {
             if (method == HttpMethod.GET && head.uri().startsWith(HAS_PATH)) {
@@ -368,7 +380,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
     /** Our cookie and relay headers for the chosen target (idempotent: a retry may change the target). */
     private void setTargetHeaders(boolean toPeer) {
         HttpHeaders h = head.headers();
-        h.remove(RELAY_HEADER).remove(SERVER_HEADER).remove(CLIENT_HEADER);
+        removeFwlbHeaders(h); // relay protocol and its signature: never to a server, re-signed for a peer
         h.remove(HttpHeaderNames.COOKIE);
         String name = dc.config().cookie().name();
         for (String c : cookieHeaders) {
@@ -381,6 +393,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
         if (toPeer) {
             h.set(RELAY_HEADER, dc.config().id()).set(SERVER_HEADER, relayServer).set(CLIENT_HEADER,
                     front.clientAddress);
+            dc.relaySigner().sign(h, method.name(), head.uri()); // a fresh nonce for every attempt
         }
     }
 

@@ -237,9 +237,15 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     /** Error answer that ends the connection (bad request, timeouts, refusals on the client port). */
     void sendAndClose(int status, String body) {
+        sendAndClose(Responses.text(ctx.alloc(), status, body, true));
+    }
+
+    void sendAndClose(io.netty.handler.codec.http.FullHttpResponse r) {
         closing = true;
+        rejected = true;
         clientTimer.cancel();
-        ctx.writeAndFlush(Responses.text(ctx.alloc(), status, body, true)).addListener(ChannelFutureListener.CLOSE);
+        channel.config().setAutoRead(false);
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The current exchange finished writing its response. */

@@ -36,8 +36,9 @@ public final class BroadcastDirectory implements Directory {
 
     private record Cached(PeerRef peer, long until) { }
 
-    public BroadcastDirectory(String selfId, List<PeerRef> peers, HttpClient client, int timeoutMs, int cacheMs) {
-        this(selfId, peers, (p, sid) -> has(client, timeoutMs, p, sid), cacheMs);
+    public BroadcastDirectory(String selfId, List<PeerRef> peers, HttpClient client, int timeoutMs, int cacheMs,
+                              RelaySigner signer) {
+        this(selfId, peers, (p, sid) -> has(client, timeoutMs, signer, selfId, p, sid), cacheMs);
     }
 
     /** {@code ask}: does this peer reach this server and is it up? Never fails (false on any error). */
@@ -49,10 +50,13 @@ public final class BroadcastDirectory implements Directory {
         this.cacheNanos = cacheMs * 1_000_000L;
     }
 
-    private static CompletableFuture<Boolean> has(HttpClient client, int timeoutMs, PeerRef p, String serverId) {
+    private static CompletableFuture<Boolean> has(HttpClient client, int timeoutMs, RelaySigner signer, String selfId,
+                                                  PeerRef p, String serverId) {
         String path = "/_fwlb/has/" + serverId;
         URI uri = URI.create("http://" + p.relay().getHostString() + ":" + p.relay().getPort() + path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs)).GET()
+                .header(RelaySigner.RELAY, selfId);
+        signer.sign("GET", path, selfId, null, null, null).forEach(b::header); // peers answer only their peers
         return client.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
                 .handle((r, e) -> e == null && r.statusCode() == 200);
     }
