@@ -118,9 +118,14 @@ public final class Dispatcher {
         try {
             listenChannel = bind(cfg.listen(), false);
             relayChannel = bind(cfg.relay(), true);
-            control = new ControlServer(cfg.control(), registry, this::statsView, () -> Views.table(table),
-                    this::healthView);
-            control.start();
+            if (cfg.controlAuth().credentials().isEmpty()) {
+                // secure by default: no credentials configured, no control REST at all
+                Log.warn("control_disabled", "reason", "no control.users or control.tokens configured");
+            } else {
+                control = new ControlServer(cfg.control(), cfg.controlAuth(), group, registry, this::statsView,
+                        () -> Views.table(table), this::healthView, () -> "");
+                control.start();
+            }
         } catch (Exception e) {
             stopNow();
             throw e;
@@ -132,7 +137,7 @@ public final class Dispatcher {
             link.start();
         }
         Log.info("started", "id", cfg.id(), "listen", listenAddress(), "relay", relayAddress(),
-                "control", controlAddress(), "transport", Transport.epoll() ? "epoll" : "nio",
+                "control", control == null ? "off" : controlAddress(), "transport", Transport.epoll() ? "epoll" : "nio",
                 "policy", cfg.policy(), "servers", registry.all().size(), "directory", cfg.directory().mode(),
                 "controller", org.fwlb.l7.config.Redact.url(cfg.directory().controllerUrl()));
         if (cfg.directory().controllerUrl() != null && "http".equals(cfg.directory().controllerUrl().getScheme())) {
@@ -184,6 +189,11 @@ public final class Dispatcher {
 
     public InetSocketAddress controlAddress() {
         return control.address();
+    }
+
+    /** Null when the control REST is off (no credentials configured). */
+    public InetSocketAddress controlAddressOrNull() {
+        return control == null ? null : control.address();
     }
 
     public String id() {

@@ -36,6 +36,7 @@ class ControlAndLifecycleTest {
     private static HttpResponse<String> call(Dispatcher d, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.controlAddress().getPort() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.header("Authorization", Fixture.ADMIN_AUTH);
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -85,6 +85,7 @@ class ControllerLinkTest {
         // a local override lasts while the controller's view of s1 is unchanged
         HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + a.controlAddress().getPort() + "/servers/s1"))
+                .header("Authorization", Fixture.ADMIN_AUTH)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"adminState\":\"up\",\"weight\":2}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());

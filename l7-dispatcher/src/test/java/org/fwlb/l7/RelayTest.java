@@ -49,7 +49,8 @@ class RelayTest {
 
     static JsonNode control(Dispatcher d, String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + d.controlAddress().getPort() + path)).build(),
+                URI.create("http://127.0.0.1:" + d.controlAddress().getPort() + path))
+                        .header("Authorization", Fixture.READ_AUTH).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new ObjectMapper().readTree(r.body());
     }

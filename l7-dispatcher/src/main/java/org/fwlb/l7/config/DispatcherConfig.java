@@ -49,7 +49,7 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         }
     }
 
-    public record Control(List<Credential> credentials, int maxConnections) { }
+    public record Control(List<Credential> credentials, int maxConnections, int requestTimeoutMs) { }
 
     public record Route(String pathPrefix, String host, String serviceType) { }
 
@@ -130,6 +130,7 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
             t.done();
         }
         int controlMaxConn = ctl.integer("maxConnections", 64, 1, 10_000);
+        int controlTimeout = ctl.integer("requestTimeoutMs", 10_000, 10, 600_000);
         InetSocketAddress control = endpoint(ctl, 8082, "127.0.0.1");
 
         JsonFields c = f.obj("cookie");
@@ -194,7 +195,8 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         f.done();
         return new DispatcherConfig(id, listen, relay, control, cookie, policy, servers, routes, defaultType, pool,
                 timeouts, limits, health, directory, workers, debugHeaders, grace,
-                new RelayAuth(relayKey != null ? relayKey : key, maxSkewMs), new Control(List.copyOf(creds), controlMaxConn));
+                new RelayAuth(relayKey != null ? relayKey : key, maxSkewMs), new Control(List.copyOf(creds), controlMaxConn,
+                controlTimeout));
     }
 
     /** Also used for the controller's report answer, which carries the same server objects. */
