@@ -148,6 +148,7 @@ public final class Dispatcher {
 
     private Channel bind(InetSocketAddress addr, boolean relay) throws InterruptedException {
         DispatcherConfig.Limits l = cfg.limits();
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(); // this port
         ServerBootstrap b = new ServerBootstrap().group(group).channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -155,6 +156,18 @@ public final class Dispatcher {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // accept-and-close beyond the cap: not accepting would stall everybody in the backlog
+                        // behind one burst, while a closed connection tells a client to go elsewhere now
+                        if (open.incrementAndGet() > l.maxClientConnections()) {
+                            open.decrementAndGet();
+                            if (!relay) {
+                                stats.clientConnectionsRefused.increment();
+                            }
+                            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         channels.add(ch);
                         FrontHandler front = new FrontHandler(dc, relay);
                         ch.pipeline().addLast("mark", front.readMarker())
@@ -189,6 +202,10 @@ public final class Dispatcher {
 
     public InetSocketAddress controlAddress() {
         return control.address();
+    }
+
+    int controlOpenConnections() {
+        return control.openConnections();
     }
 
     /** Null when the control REST is off (no credentials configured). */

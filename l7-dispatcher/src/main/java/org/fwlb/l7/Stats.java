@@ -23,6 +23,7 @@ public final class Stats {
     public final LongAdder clientTimeouts = new LongAdder();
     public final LongAdder controllerFailures = new LongAdder();
     public final LongAdder clientConnectionsTotal = new LongAdder();
+    public final LongAdder clientConnectionsRefused = new LongAdder();
     public final AtomicInteger clientConnections = new AtomicInteger();
 
     public long uptimeMs() {

@@ -58,7 +58,7 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
     public record Timeouts(int clientHeaderMs, int clientIdleMs, int connectMs, int responseMs, int queueMs) { }
 
     public record Limits(int maxHeaderBytes, int maxRequestLineBytes, long maxBodyBytes, int maxPipelined,
-                         int maxClientConnections, int minBodyRateBps) { }
+                         int maxClientConnections, int minBodyRateBps, int bodyBufferBytes) { }
 
     public record Health(int intervalMs, int downAfter, int upAfter, String kind, String path, int timeoutMs) { }
 
@@ -172,7 +172,8 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         Limits limits = new Limits(l.integer("maxHeaderBytes", 16384, 512, 1 << 20),
                 l.integer("maxRequestLineBytes", 8192, 64, 1 << 20),
                 l.num("maxBodyBytes", 10L << 20, 0, 1L << 31), l.integer("maxPipelined", 16, 1, 1024),
-                l.integer("maxClientConnections", 4096, 1, 1_000_000), l.integer("minBodyRateBps", 1024, 0, 1 << 30));
+                l.integer("maxClientConnections", 4096, 1, 1_000_000), l.integer("minBodyRateBps", 1024, 0, 1 << 30),
+                l.integer("bodyBufferBytes", 65536, 1024, 16 << 20));
         l.done();
 
         JsonFields h = f.obj("health");

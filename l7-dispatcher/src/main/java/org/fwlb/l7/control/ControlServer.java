@@ -112,6 +112,10 @@ public final class ControlServer {
         }
     }
 
+    public int openConnections() {
+        return open.get();
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }

@@ -62,6 +62,7 @@ public final class Views {
                 .put("clientTimeouts", s.clientTimeouts.sum())
                 .put("clientConnections", s.clientConnections.get())
                 .put("clientConnectionsTotal", s.clientConnectionsTotal.sum())
+                .put("clientConnectionsRefused", s.clientConnectionsRefused.sum())
                 .put("matchingTableTotal", table.total());
         ArrayNode servers = n.putArray("servers");
         sorted(registry).forEach(b -> servers.add(server(b)));
