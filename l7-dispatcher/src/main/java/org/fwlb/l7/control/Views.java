@@ -64,6 +64,7 @@ public final class Views {
                 .put("clientConnectionsTotal", s.clientConnectionsTotal.sum())
                 .put("clientConnectionsRefused", s.clientConnectionsRefused.sum())
                 .put("matchingTableTotal", table.total());
+        n.set("memory", memory());
         ArrayNode servers = n.putArray("servers");
         sorted(registry).forEach(b -> servers.add(server(b)));
         ArrayNode relays = n.putArray("peerConnections");
@@ -72,6 +73,21 @@ public final class Views {
                     .put("open", p.open()).put("pooled", p.idle()).put("openedTotal", p.openedTotal()));
         }
         return n;
+    }
+
+    /** Buffer memory in use: Netty's pooled arenas and the JVM's direct buffers, and the heap. */
+    public static ObjectNode memory() {
+        var m = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
+        long jvmDirect = -1;
+        for (var pool : java.lang.management.ManagementFactory.getPlatformMXBeans(
+                java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                jvmDirect = pool.getMemoryUsed();
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        return F.objectNode().put("pooledDirectBytes", m.usedDirectMemory()).put("pooledHeapBytes", m.usedHeapMemory())
+                .put("jvmDirectBytes", jvmDirect).put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
     }
 
     /** The periodic report body of the controller contract. */

@@ -458,16 +458,23 @@ final class Exchange implements LeaseCallback, ResponseListener {
             return;
         }
         HttpHeaders hh = head.headers().copy();
-        if (peer != null) {
-            hh.set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE); // a refusal must come before the body
-            awaitingContinue = true;
+        awaitingContinue = peer != null; // to a peer: a refusal must come before the body
+        if (awaitingContinue) {
+            hh.set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE);
         }
         c.requestWritten(false);
-        c.channel().write(new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method,
-                head.uri(), hh)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        c.channel().writeAndFlush(new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method,
+                head.uri(), hh)).addListener(WRITE_FAILED);
         sending = true;
         drain();
     }
+
+    private static final ChannelFutureListener WRITE_FAILED = f -> {
+        if (!f.isSuccess()) {
+            Log.debug("server_write_failed", "error", String.valueOf(f.cause()));
+            f.channel().close();
+        }
+    };
 
     /** Streaming: more of the body arrived from the client. */
     void bodyAvailable() {
@@ -489,15 +496,14 @@ final class Exchange implements LeaseCallback, ResponseListener {
         Channel ch = c.channel();
         boolean wrote = false;
         while (ch.isWritable() && !req.chunks.isEmpty()) {
-            ch.write(new io.netty.handler.codec.http.DefaultHttpContent(req.poll()))
-                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ch.write(new io.netty.handler.codec.http.DefaultHttpContent(req.poll())).addListener(WRITE_FAILED);
             bodySent = true;
             wrote = true;
         }
         if (req.complete && req.chunks.isEmpty()) {
             sending = false;
             c.requestWritten(true);
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(WRITE_FAILED);
             wrote = true;
         }
         if (wrote) {

@@ -34,7 +34,8 @@ import java.util.ArrayDeque;
  * <p>
  * Client deadlines, for every request of a keep-alive connection: its head must be complete within
  * {@code clientHeaderMs} of its first byte; its body may stall at most {@code clientHeaderMs} between pieces and
- * must average {@code minBodyRateBps} after a grace of {@code clientHeaderMs}. Time while we are not reading
+ * must bring {@code minBodyRateBps} in every window of {@code clientHeaderMs} (a fast start buys no credit for a
+ * trickle later). Time while we are not reading
  * (our own back-pressure) does not count. An idle connection closes after {@code clientIdleMs}.
  * Everything here runs on the connection's event loop.
  */
@@ -74,7 +75,8 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
         long received;
         boolean complete;
         Exchange consumer;   // streaming: told about every new piece
-        long bodyClock;      // nanoTime the body clock started (moved on by our pauses)
+        long window;         // nanoTime the current rate window started (moved on by our pauses)
+        long windowBytes;    // body bytes received in it
         long lastPiece;
 
         Pending(HttpRequest head, int error) {
@@ -200,7 +202,7 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
         boolean body = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
         if (body) {
             reading = p;
-            p.bodyClock = p.lastPiece = System.nanoTime();
+            p.window = p.lastPiece = System.nanoTime();
             if (!relayPort && HttpUtil.is100ContinueExpected(req) && current == null && queue.isEmpty()) {
                 // the client waits for this before sending the body; it never goes to the server. On the relay
                 // port the exchange answers it once it accepted the relay (a refusal must come first)
@@ -238,6 +240,7 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
             p.chunks.add(data); // ownership of the content's buffer moves to the request
             p.buffered += data.readableBytes();
             p.received += data.readableBytes();
+            p.windowBytes += data.readableBytes();
             p.lastPiece = System.nanoTime();
         } else {
             c.release();
@@ -337,7 +340,7 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
                 headStart += paused;
             }
             if (reading != null) {
-                reading.bodyClock += paused;
+                reading.window += paused;
                 reading.lastPiece += paused;
             }
         }
@@ -365,9 +368,8 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
         long header = dc.config().timeouts().clientHeaderMs() * 1_000_000L;
         if (reading != null) {
             long t = reading.lastPiece + header;
-            int rate = dc.config().limits().minBodyRateBps();
-            if (rate > 0) {
-                t = Math.min(t, reading.bodyClock + header + reading.received * 1_000_000_000L / rate);
+            if (dc.config().limits().minBodyRateBps() > 0) {
+                t = Math.min(t, reading.window + header); // the end of the rate window: checked then
             }
             return t;
         }
@@ -466,6 +468,16 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (reading != null) {
+            long now = System.nanoTime();
+            long header = dc.config().timeouts().clientHeaderMs() * 1_000_000L;
+            long minBytes = (long) dc.config().limits().minBodyRateBps() * dc.config().timeouts().clientHeaderMs() / 1000;
+            if (now - (reading.lastPiece + header) < 0 && reading.windowBytes >= minBytes) {
+                // a window (clientHeaderMs) at the minimum rate or better: the next one starts
+                reading.window = now;
+                reading.windowBytes = 0;
+                rearm();
+                return;
+            }
             dc.stats().clientTimeouts.increment();
             Log.debug("client_timeout", "client", clientAddress, "phase", "body");
             bodyFailed(reading, 408);
