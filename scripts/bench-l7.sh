@@ -37,7 +37,7 @@ need haproxy haproxy
 need wrk wrk
 need curl curl
 if [ ! -f "$jar" ]; then
-    (cd "$root" && mvn -B -q -o -pl l7-dispatcher install -DskipTests)
+    (cd "$root" && mvn -B -q -o -pl l7-dispatcher package -DskipTests)   # package: never overwrite ~/.m2
 fi
 
 for port in $B1 $B2 $L7 $L7_RELAY $L7_CTL $HA; do

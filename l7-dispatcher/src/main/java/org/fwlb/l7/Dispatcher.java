@@ -123,7 +123,8 @@ public final class Dispatcher {
                 Log.warn("control_disabled", "reason", "no control.users or control.tokens configured");
             } else {
                 control = new ControlServer(cfg.control(), cfg.controlAuth(), group, registry, this::statsView,
-                        () -> Views.table(table), this::healthView, () -> "");
+                        () -> Views.table(table), this::healthView,
+                        () -> org.fwlb.l7.control.Metrics.text(cfg.id(), stats, registry));
                 control.start();
             }
         } catch (Exception e) {

@@ -375,10 +375,11 @@ final class Exchange implements LeaseCallback, ResponseListener {
     }
 
     static void removeFwlbHeaders(HttpHeaders h) {
-        List<String> ours = null;
-        for (String name : h.names()) {
-            if (name.regionMatches(true, 0, "x-fwlb-", 0, 7)) {
-                (ours == null ? ours = new java.util.ArrayList<>() : ours).add(name);
+        List<CharSequence> ours = null; // allocated only when there is one: this runs on every request
+        for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (name.length() > 7 && io.netty.util.AsciiString.regionMatches(name, true, 0, "x-fwlb-", 0, 7)) {
+                (ours == null ? ours = new java.util.ArrayList<>(2) : ours).add(name);
             }
         }
         if (ours != null) {
@@ -391,7 +392,8 @@ final class Exchange implements LeaseCallback, ResponseListener {
             "content-length", "transfer-encoding", "set-cookie");
 
     static void stripHopByHop(HttpHeaders h) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+        List<String> connection = h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION)
+                : List.of();
         for (String value : connection) {
             for (String token : value.split(",")) {
                 String t = token.trim().toLowerCase(java.util.Locale.ROOT);

@@ -70,7 +70,7 @@ public final class FrontHandler extends ChannelInboundHandlerAdapter {
     static final class Pending {
         final HttpRequest head;
         int error;
-        final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>(); // received, not yet forwarded
+        final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>(2); // received, not yet forwarded
         long buffered;
         long received;
         boolean complete;
