@@ -234,6 +234,10 @@ public final class Dispatcher {
         return link;
     }
 
+    DispatchContext context() {
+        return dc;
+    }
+
     /**
      * Graceful stop: no new connections, idle keep-alive connections close, in-flight requests get up to
      * {@code graceMs} to finish (their connections close after the response), then everything stops.

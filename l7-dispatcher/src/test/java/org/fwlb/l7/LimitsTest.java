@@ -188,4 +188,23 @@ class LimitsTest {
         }
         assertEquals(1, b.stats().relayRefused.sum());
     }
+
+    @Test
+    void runningOutOfBufferMemoryIsLoggedAtWarn() throws Exception {
+        BenchBackend s1 = fx.backend("s1");
+        Dispatcher d = fx.dispatcher(Fixture.config("d1", List.of(Fixture.server(s1)), Fixture.NO_HEALTH));
+        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel();
+        ch.pipeline().addLast(new org.fwlb.l7.http.FrontHandler(d.context(), false));
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true));
+        try {
+            // what the JDK throws when -XX:MaxDirectMemorySize is reached (it used to be logged at debug only)
+            ch.pipeline().fireExceptionCaught(new OutOfMemoryError("Cannot reserve 65536 bytes of direct buffer memory"));
+        } finally {
+            System.setErr(old);
+        }
+        assertTrue(log.toString().contains("level=warn event=allocation_failed"), "log: [" + log + "] open=" + ch.isOpen());
+        assertTrue(!ch.isOpen(), "the connection is closed");
+    }
 }
