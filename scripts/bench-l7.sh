@@ -37,7 +37,7 @@ need haproxy haproxy
 need wrk wrk
 need curl curl
 if [ ! -f "$jar" ]; then
-    (cd "$root" && mvn -B -q -o -pl l7-dispatcher install -DskipTests)
+    (cd "$root" && mvn -B -q -o -pl l7-dispatcher package -DskipTests)   # package: never overwrite ~/.m2
 fi
 
 for port in $B1 $B2 $L7 $L7_RELAY $L7_CTL $HA; do
@@ -62,10 +62,11 @@ pids+=($!)
 "${jvm[@]}" -cp "$jar" org.fwlb.l7.bench.BenchBackend --id s2 --port $B2 --threads 1 2>"$work/s2.log" &
 pids+=($!)
 
+ctl_token="bench-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"   # the control REST needs a credential
 cat >"$work/l7.json" <<JSON
 {"id": "bench",
  "listen": {"ip": "127.0.0.1", "port": $L7}, "relay": {"ip": "127.0.0.1", "port": $L7_RELAY},
- "control": {"ip": "127.0.0.1", "port": $L7_CTL},
+ "control": {"ip": "127.0.0.1", "port": $L7_CTL, "tokens": [{"token": "$ctl_token", "role": "read"}]},
  "cookie": {"name": "FWLBSRV", "key": "bench-key-0123456789abcdef"},
  "policy": "round-robin",
  "servers": [{"id": "s1", "ip": "127.0.0.1", "port": $B1}, {"id": "s2", "ip": "127.0.0.1", "port": $B2}],
@@ -155,7 +156,7 @@ for scenario in nocookie cookie; do
         'BEGIN { printf "mean requests/s %-9s l7 %.0f  haproxy %.0f  ratio l7/haproxy %.1f%%\n", s, a / n, b / n, 100 * a / b }'
 done
 echo "load after: $(uptime)"
-curl -s "http://127.0.0.1:$L7_CTL/stats" | python3 -c '
+curl -s -H "Authorization: Bearer $ctl_token" "http://127.0.0.1:$L7_CTL/stats" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 print("l7 server connections opened:", {x["id"]: x["openedTotal"] for x in s["servers"]},

@@ -35,6 +35,16 @@ cases = {
     "400-chunk-size-not-hex": b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
     "400-chunk-size-negative": b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n",
     "400-chunk-size-overflow": b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
+    # request smuggling through chunk framing (issue 14): each must be refused whole, nothing forwarded
+    "400-chunk-bare-lf": b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n",
+    "400-chunk-size-overflow-smuggle": b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n100000000\r\n\r\n"
+                                       b"GET /SMUG2 HTTP/1.1\r\n" + H + b"\r\n",
+    "400-chunk-junk-after-data": b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX\r\n0\r\n\r\n",
+    # absolute-form targets become the server's Host: the same checks, no userinfo (issue 14)
+    "400-absolute-form-userinfo": b"GET http://evil@10.0.0.1:22/ HTTP/1.1\r\n" + H + b"\r\n",
+    "400-absolute-form-empty-authority": b"GET http:///x HTTP/1.1\r\n" + H + b"\r\n",
+    "400-absolute-form-bad-port": b"GET http://vip.example:99999/ HTTP/1.1\r\n" + H + b"\r\n",
+    "400-host-userinfo": b"GET / HTTP/1.1\r\nHost: evil@10.0.0.1:22\r\n\r\n",
     "400-header-name-with-space": b"GET / HTTP/1.1\r\n" + H + b"Bad Header: x\r\n\r\n",
     "400-header-name-bad-char": b"GET / HTTP/1.1\r\n" + H + b"Bad@Name: x\r\n\r\n",
     "400-space-before-colon": b"GET / HTTP/1.1\r\nHost : vip.example\r\n\r\n",

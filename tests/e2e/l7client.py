@@ -6,6 +6,8 @@
         "errors": [{kind, ms}], "duration"} - one record per answered request, with the headers the L7
         dispatcher and the fwlbnet HTTP server add (X-Server, X-Fwlb-Dispatcher, X-Fwlb-Relayed-By,
         X-Fwlb-Server) and the FWLBSRV value of Set-Cookie, if any.
+    l7client.py status URL [--timeout S] [-H 'Name: value']...
+        One GET on a new connection; prints {"status": N, "headers": {...}} (N = null if no answer).
     l7client.py raw HOST PORT FILE... [--timeout S]
         Each file's bytes on a new connection; reads until the peer closes (half-closing after 2 s of
         silence). Prints {"results": [{file, status, closedByPeer, ms, bytes}]}.
@@ -125,6 +127,33 @@ def raw(host, port, path, timeout):
             'ms': (time.perf_counter() - t0) * 1000, 'bytes': len(data)}
 
 
+def status(url, timeout, headers):
+    u = urlsplit(url)
+    host, port = u.hostname, u.port or 80
+    path = (u.path or '/') + ('?' + u.query if u.query else '')
+    req = 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n%s\r\n' % (
+        path, host, ''.join(h + '\r\n' for h in headers))
+    data = b''
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as s:
+            s.sendall(req.encode())
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError as e:
+        if not data:
+            return {'status': None, 'error': type(e).__name__}
+    head = data.split(b'\r\n\r\n', 1)[0].decode('latin-1').split('\r\n')
+    parts = head[0].split(' ')
+    hdrs = {}
+    for line in head[1:]:
+        k, _, v = line.partition(':')
+        hdrs[k.strip().lower()] = v.strip()
+    return {'status': int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None, 'headers': hdrs}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='l7client')
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -134,6 +163,10 @@ def main(argv=None):
     g.add_argument('-c', type=int, default=1)
     g.add_argument('--timeout', type=float, default=10.0)
     g.add_argument('-H', action='append', default=[], dest='headers')
+    st = sub.add_parser('status')
+    st.add_argument('url')
+    st.add_argument('--timeout', type=float, default=5.0)
+    st.add_argument('-H', action='append', default=[], dest='headers')
     r = sub.add_parser('raw')
     r.add_argument('host')
     r.add_argument('port', type=int)
@@ -142,6 +175,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     if a.cmd == 'get':
         print(json.dumps(asyncio.run(get(a.url, a.n, a.c, a.timeout, a.headers))))
+    elif a.cmd == 'status':
+        print(json.dumps(status(a.url, a.timeout, a.headers)))
     else:
         print(json.dumps({'results': [raw(a.host, a.port, f, a.timeout) for f in a.files]}))
     return 0

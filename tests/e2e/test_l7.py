@@ -20,6 +20,7 @@ accepted connection a server counts in a test comes from client traffic.
 4. test_server_connections_stay_pooled_while_1000_client_connections_churn
 5. test_malformed_requests_are_answered_and_never_reach_a_server
 6. test_controller_counts_and_dead_dispatcher_gets_no_new_connections
+7. test_control_and_relay_ports_refuse_the_unauthenticated (issue 14: secure defaults)
 """
 import base64
 import hashlib
@@ -45,6 +46,9 @@ VIP = '10.0.1.100'
 URL = 'http://%s/' % VIP
 KEY = 'fig5-e2e-shared-secret-0123456789'
 COOKIE = 'FWLBSRV'
+# the control REST needs credentials (l7-dispatcher/README.md "Security"): the suite reads it with a read token
+CONTROL_TOKEN = 'fig5-e2e-read-token-0123456789abcdef'
+CONTROL_ADMIN = ('ops', 'fig5-e2e-admin-password')
 POOL = 8                                                   # pool.maxPerServer
 FWLB_L7 = os.path.join(ROOT, 'l7-dispatcher', 'bin', 'fwlb-l7')
 L7_JAR = os.path.join(ROOT, 'l7-dispatcher', 'target', 'fwlb-l7-dispatcher.jar')
@@ -60,21 +64,23 @@ HAS_QUERY = ('tcp dst port 8081 and tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x4745542
 # ---- cookies ----------------------------------------------------------------------------------------------
 
 def mac(key, signed):
-    d = hmac.new(key.encode(), b'fwlb1:' + signed.encode(), hashlib.sha256).digest()
+    d = hmac.new(key.encode(), b'fwlb2:' + signed.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(d).decode().rstrip('=')[:22]
 
 
-def sign(server, issued=None, key=KEY):
+def sign(server, issued=None, key=KEY, last=None):
+    """Cookie format 2 (the README's): server.first.last.mac."""
     issued = int(time.time()) if issued is None else issued
-    return '%s.%d.%s' % (server, issued, mac(key, '%s.%d' % (server, issued)))
+    last = issued if last is None else last
+    return '%s.%d.%d.%s' % (server, issued, last, mac(key, '%s.%d.%d' % (server, issued, last)))
 
 
 def verify(value, key=KEY):
-    """The server a cookie value names if its MAC is right (the README's format), else None."""
+    """The server a cookie value names if its MAC is right (the README's format 2), else None."""
     parts = (value or '').split('.')
-    if len(parts) != 3 or not parts[1].isdigit():
+    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
         return None
-    return parts[0] if hmac.compare_digest(mac(key, parts[0] + '.' + parts[1]), parts[2]) else None
+    return parts[0] if hmac.compare_digest(mac(key, '.'.join(parts[:3])), parts[3]) else None
 
 
 # ---- the L7 dispatcher processes ----------------------------------------------------------------------------
@@ -98,7 +104,9 @@ class Fleet:
 
     def config(self, name, mode):
         d = self.dispatchers[name]
-        directory = {'mode': mode, 'reportIntervalMs': 500,
+        # the standalone runtime serves plain HTTP on the management network: allowed explicitly (the dispatcher
+        # warns); against ONOS use https:// and directory.controllerCaFile
+        directory = {'mode': mode, 'reportIntervalMs': 500, 'allowInsecureController': True,
                      'controllerUrl': 'http://10.254.0.254:%d/onos/cluster-dispatch' % self.topo.runtime.rest_port}
         if mode == 'broadcast':
             directory['peers'] = [{'id': p, 'relay': '%s:8081' % self.dispatchers[p]['ip']}
@@ -106,7 +114,9 @@ class Fleet:
         return {'id': name,
                 'listen': {'ip': '0.0.0.0', 'port': 80},
                 'relay': {'ip': d['ip'], 'port': 8081},
-                'control': {'ip': '0.0.0.0', 'port': 8082},
+                'control': {'ip': self.topo.net.management_ip(name), 'port': 8082,
+                            'users': [{'user': CONTROL_ADMIN[0], 'password': CONTROL_ADMIN[1], 'role': 'admin'}],
+                            'tokens': [{'token': CONTROL_TOKEN, 'role': 'read'}]},
                 'cookie': {'name': COOKIE, 'key': KEY},
                 'policy': d.get('policy', 'round-robin'),
                 'servers': [{'id': s, 'ip': self.server_ip[s], 'port': 80} for s in d['reaches']],
@@ -173,7 +183,8 @@ class Fleet:
 
     def control(self, name, path):
         url = 'http://%s:8082%s' % (self.topo.net.management_ip(name), path)
-        with urllib.request.urlopen(url, timeout=5) as r:
+        req = urllib.request.Request(url, headers={'Authorization': 'Bearer ' + CONTROL_TOKEN})
+        with urllib.request.urlopen(req, timeout=5) as r:
             return json.loads(r.read())
 
     def stats(self):
@@ -356,7 +367,7 @@ class TestFig5L7:
         rnd = ''.join(random.choice(string.ascii_letters + string.digits + '-_') for _ in range(22))
         forged = {'random-mac': 'srv6.%d.%s' % (now, rnd),
                   'spliced': 'srv6.' + good1.split('.', 1)[1],
-                  'timestamp': 'srv6.%d.%s' % (now + 1, good6.rsplit('.', 1)[1]),
+                  'timestamp': 'srv6.%d.%d.%s' % (now + 1, now + 1, good6.rsplit('.', 1)[1]),
                   'other-key': sign('srv6', now, key='not-the-shared-key-at-all')}
         for v in forged.values():
             assert verify(v) is None, v
@@ -540,6 +551,38 @@ class TestFig5L7:
         res = http_get(topo, 'c3', 60, concurrency=3)
         landed = count(res['records'], 'dispatcher')
         assert res['errors'] == [] and abs(landed.get('d7b', 0) - 20) <= 3, landed
+
+    def test_control_and_relay_ports_refuse_the_unauthenticated(self, fig5):
+        """Issue 14: a host on the fabric asking d7a's relay port without the relay key (a relay naming srv1 with a
+        valid cookie, a /_fwlb/has query, forged relay headers) gets 403 and srv1 sees nothing; d7a's control REST
+        answers 401 without credentials and 403 to the read token on a change."""
+        topo, fleet = fig5, fig5.fleet
+        relay = 'http://%s:8081' % fleet.dispatchers['d7a']['ip']
+        srv0 = server_stats(topo)
+        cookie = 'Cookie: %s=%s' % (COOKIE, sign('srv1'))
+        probes = [('/', ['X-Fwlb-Relay: d7b', 'X-Fwlb-Server: srv1', cookie]), ('/_fwlb/has/srv1', []),
+                  ('/', ['X-Fwlb-Relay: d7b', 'X-Fwlb-Server: srv1', cookie, 'X-Fwlb-Ts: %d' % (time.time() * 1000),
+                         'X-Fwlb-Nonce: AAAAAAAAAAAAAAAAAAAAAA', 'X-Fwlb-Sig: forged'])]
+        for path, headers in probes:
+            argv = [PYTHON, L7CLIENT, 'status', relay + path]
+            for h in headers:
+                argv += ['-H', h]
+            p = topo.net.host('d7b').run(argv, timeout=30)
+            assert p.returncode == 0, p.stderr[-2000:]
+            r = json.loads(p.stdout)
+            assert r['status'] == 403 and r['headers'].get('x-fwlb-refused') == 'auth', (path, r)
+        assert server_delta(server_stats(topo), srv0, 'requests')['srv1'] == 0
+        url = 'http://%s:8082' % topo.net.management_ip('d7a')
+        for path in ('/health', '/stats', '/table'):
+            with pytest.raises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(url + path, timeout=5)
+            assert e.value.code == 401, path
+        put = urllib.request.Request(url + '/servers/srv1', data=b'{"weight":1}', method='PUT',
+                                     headers={'Authorization': 'Bearer ' + CONTROL_TOKEN})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(put, timeout=5)
+        assert e.value.code == 403
+        assert fleet.stats()['d7a']['relayForbidden'] >= len(probes)
 
     def test_cookie_sticks_across_dispatchers_broadcast_directory(self, fig5, workdir):
         """Item 1 (directory mode broadcast): the dispatchers restarted with mode broadcast and static peers;

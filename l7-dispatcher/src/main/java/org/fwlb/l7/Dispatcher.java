@@ -32,6 +32,7 @@ import org.fwlb.l7.relay.Directory;
 import org.fwlb.l7.relay.MatchingTable;
 import org.fwlb.l7.relay.PeerPools;
 import org.fwlb.l7.relay.PeerRef;
+import org.fwlb.l7.relay.RelaySigner;
 
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -57,6 +58,7 @@ public final class Dispatcher {
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final DispatchContext dc;
+    private final RelaySigner relaySigner;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private Channel listenChannel;
@@ -78,16 +80,19 @@ public final class Dispatcher {
                 t.queueMs(), t.connectMs()));
         this.peers = new PeerPools(a -> new ConnectionPool("relay " + a, a, clientBase, p.maxPerServer(),
                 p.maxQueue(), p.idleMs(), t.queueMs(), t.connectMs()));
-        this.http = ControlClient.create(t.connectMs());
+        DispatcherConfig.Directory dir = cfg.directory();
+        this.http = ControlClient.create(t.connectMs(),
+                dir.controllerCaFile() == null ? null : ControlClient.trusting(dir.controllerCaFile()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "l7-scheduler");
             th.setDaemon(true);
             return th;
         });
+        this.relaySigner = new RelaySigner(cfg.relayAuth().key(), cfg.relayAuth().maxSkewMs());
         DispatcherConfig.Directory d = cfg.directory();
         if (d.broadcast()) {
             List<PeerRef> staticPeers = d.peers().stream().map(x -> new PeerRef(x.id(), x.relay())).toList();
-            directory = new BroadcastDirectory(cfg.id(), staticPeers, http, t.connectMs(), d.cacheMs());
+            directory = new BroadcastDirectory(cfg.id(), staticPeers, http, t.connectMs(), d.cacheMs(), relaySigner);
         } else if (d.controllerUrl() != null) {
             directory = new ControllerDirectory(cfg.id(), d.controllerUrl(), http, Math.max(1000, t.connectMs()));
         } else {
@@ -103,18 +108,25 @@ public final class Dispatcher {
             };
         }
         registry.apply(cfg.servers());
-        this.dc = new DispatchContext(cfg, registry, new CookieSigner(cfg.cookie().name(), cfg.cookie().key(), cfg.cookie().maxAgeS()),
+        this.dc = new DispatchContext(cfg, registry, new CookieSigner(cfg.cookie().name(), cfg.cookie().key(), cfg.cookie().maxIdleS(),
+                cfg.cookie().maxLifeS()),
                 directory, peers, stats, table, new Router(cfg.routes(), cfg.defaultServiceType()),
-                new RequestValidator(cfg.limits().maxBodyBytes()), () -> draining);
+                new RequestValidator(cfg.limits().maxBodyBytes()), () -> draining, relaySigner);
     }
 
     public void start() throws Exception {
         try {
             listenChannel = bind(cfg.listen(), false);
             relayChannel = bind(cfg.relay(), true);
-            control = new ControlServer(cfg.control(), registry, this::statsView, () -> Views.table(table),
-                    this::healthView);
-            control.start();
+            if (cfg.controlAuth().credentials().isEmpty()) {
+                // secure by default: no credentials configured, no control REST at all
+                Log.warn("control_disabled", "reason", "no control.users or control.tokens configured");
+            } else {
+                control = new ControlServer(cfg.control(), cfg.controlAuth(), group, registry, this::statsView,
+                        () -> Views.table(table), this::healthView,
+                        () -> org.fwlb.l7.control.Metrics.text(cfg.id(), stats, registry));
+                control.start();
+            }
         } catch (Exception e) {
             stopNow();
             throw e;
@@ -126,13 +138,18 @@ public final class Dispatcher {
             link.start();
         }
         Log.info("started", "id", cfg.id(), "listen", listenAddress(), "relay", relayAddress(),
-                "control", controlAddress(), "transport", Transport.epoll() ? "epoll" : "nio",
+                "control", control == null ? "off" : controlAddress(), "transport", Transport.epoll() ? "epoll" : "nio",
                 "policy", cfg.policy(), "servers", registry.all().size(), "directory", cfg.directory().mode(),
-                "controller", cfg.directory().controllerUrl());
+                "controller", org.fwlb.l7.config.Redact.url(cfg.directory().controllerUrl()));
+        if (cfg.directory().controllerUrl() != null && "http".equals(cfg.directory().controllerUrl().getScheme())) {
+            Log.warn("controller_insecure", "url", org.fwlb.l7.config.Redact.url(cfg.directory().controllerUrl()),
+                    "note", "plain http: anyone on the path can read the credentials and set the server list");
+        }
     }
 
     private Channel bind(InetSocketAddress addr, boolean relay) throws InterruptedException {
         DispatcherConfig.Limits l = cfg.limits();
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(); // this port
         ServerBootstrap b = new ServerBootstrap().group(group).channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -140,6 +157,18 @@ public final class Dispatcher {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // accept-and-close beyond the cap: not accepting would stall everybody in the backlog
+                        // behind one burst, while a closed connection tells a client to go elsewhere now
+                        if (open.incrementAndGet() > l.maxClientConnections()) {
+                            open.decrementAndGet();
+                            if (!relay) {
+                                stats.clientConnectionsRefused.increment();
+                            }
+                            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         channels.add(ch);
                         FrontHandler front = new FrontHandler(dc, relay);
                         ch.pipeline().addLast("mark", front.readMarker())
@@ -176,6 +205,15 @@ public final class Dispatcher {
         return control.address();
     }
 
+    int controlOpenConnections() {
+        return control.openConnections();
+    }
+
+    /** Null when the control REST is off (no credentials configured). */
+    public InetSocketAddress controlAddressOrNull() {
+        return control == null ? null : control.address();
+    }
+
     public String id() {
         return cfg.id();
     }
@@ -194,6 +232,10 @@ public final class Dispatcher {
 
     ControllerLink link() {
         return link;
+    }
+
+    DispatchContext context() {
+        return dc;
     }
 
     /**

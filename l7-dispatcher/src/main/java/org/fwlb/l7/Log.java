@@ -9,7 +9,7 @@ import java.time.Instant;
 public final class Log {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
-    private static volatile Level threshold = Level.INFO;
+    private static volatile Level threshold = Level.valueOf(System.getProperty("fwlb.l7.log", "INFO").toUpperCase());
 
     private Log() {
     }

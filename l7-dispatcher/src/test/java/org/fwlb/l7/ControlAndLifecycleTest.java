@@ -36,6 +36,7 @@ class ControlAndLifecycleTest {
     private static HttpResponse<String> call(Dispatcher d, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.controlAddress().getPort() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.header("Authorization", Fixture.ADMIN_AUTH);
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -85,7 +86,7 @@ class ControlAndLifecycleTest {
         Dispatcher d = fx.dispatcher(Fixture.config("d1", List.of(Fixture.server(s1)),
                 "\"health\":{\"intervalMs\":100,\"downAfter\":3,\"upAfter\":2,\"kind\":\"http\",\"path\":\"/\"}"));
         Backend b = d.registry().get("s1");
-        Thread.sleep(300);
+        Fixture.eventually(3000, () -> s1.requests.sum() >= 3); // three probes answered
         assertTrue(b.healthy());
         s1.stop();
         long t0 = System.nanoTime();
@@ -119,7 +120,7 @@ class ControlAndLifecycleTest {
         assertEquals(200, idle.exchange(RawHttp.get("/")).status());
         RawHttp busy = new RawHttp(addr);
         busy.send(RawHttp.get("/slow/700"));
-        Thread.sleep(150);
+        Fixture.eventually(3000, () -> s1.requests.sum() == 2); // in flight at the server
         CompletableFuture<Void> down = CompletableFuture.runAsync(() -> d.shutdown(5000));
         assertTrue(idle.closedByPeer(), "idle keep-alive connection closed at once");
         RawHttp.Response r = busy.read();

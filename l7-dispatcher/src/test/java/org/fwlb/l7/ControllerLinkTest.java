@@ -35,7 +35,7 @@ class ControllerLinkTest {
 
     private String link(String mode) {
         return ",\"directory\":{\"mode\":\"" + mode + "\",\"controllerUrl\":\"" + ctl.url()
-                + "\",\"reportIntervalMs\":100}";
+                + "\",\"reportIntervalMs\":100,\"allowInsecureController\":true}";
     }
 
     private static RawHttp.Response get(Dispatcher d, String path, String cookie) throws Exception {
@@ -70,7 +70,7 @@ class ControllerLinkTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(150);
+        Fixture.eventually(3000, () -> s1.requests.sum() == 2); // in flight at s1
         ctl.answers.put("dA", "{\"servers\":[" + Fixture.server("s1", s1.address().getPort(), 1, "drain") + ","
                 + Fixture.server(s2) + "],\"directory\":[],\"dispatchers\":[]}");
         Fixture.eventually(3000, () -> a.registry().get("s2") != null
@@ -79,12 +79,13 @@ class ControllerLinkTest {
         for (int i = 0; i < 4; i++) {
             assertEquals("s2", get(a, "/", null).header("x-server"));
         }
-        String s1cookie = new CookieSigner(Fixture.KEY, 0).issue("s1");
+        String s1cookie = new CookieSigner(Fixture.KEY).issue("s1");
         assertEquals("s1", get(a, "/", s1cookie).header("x-server"), "sessions stay on the draining server");
 
         // a local override lasts while the controller's view of s1 is unchanged
         HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + a.controlAddress().getPort() + "/servers/s1"))
+                .header("Authorization", Fixture.ADMIN_AUTH)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"adminState\":\"up\",\"weight\":2}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());
@@ -113,7 +114,7 @@ class ControllerLinkTest {
         ctl.answers.put("dA", "{\"servers\":[" + Fixture.server(s1) + "]}");
         ctl.directory = "{\"directory\":[{\"server\":\"s3\",\"dispatchers\":[\"dB\"]}],\"dispatchers\":" + dispatchers + "}";
         Dispatcher a = fx.dispatcher(Fixture.config("dA", List.of(Fixture.server(s1)), NO_HEALTH + link("controller")));
-        String s3cookie = new CookieSigner(Fixture.KEY, 0).issue("s3");
+        String s3cookie = new CookieSigner(Fixture.KEY).issue("s3");
         RawHttp.Response r = get(a, "/echo", s3cookie);
         assertTrue(r.body().startsWith("server=s3"), r.body());
         assertEquals(1, ctl.directoryGets.get());
@@ -137,7 +138,7 @@ class ControllerLinkTest {
         ctl = new FakeController(); // no answer for dZ: 404
         BenchBackend s1 = fx.backend("s1");
         Dispatcher z = fx.dispatcher(Fixture.config("dZ", List.of(Fixture.server(s1)), NO_HEALTH + link("controller")));
-        Thread.sleep(400);
+        Fixture.eventually(3000, () -> ctl.reportAttempts.get() >= 2); // refused twice (404)
         assertEquals(200, get(z, "/", null).status());
         JsonNode health = RelayTest.control(z, "/health");
         assertEquals("unreachable", health.get("controller").asText());

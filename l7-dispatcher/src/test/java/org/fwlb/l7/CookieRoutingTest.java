@@ -67,11 +67,11 @@ class CookieRoutingTest {
         // s2 drains: only a valid cookie can still send a request there
         Dispatcher d = fx.dispatcher(Fixture.config("d1",
                 List.of(Fixture.server(s1), Fixture.server("s2", s2.address().getPort(), 1, "drain")), NO_HEALTH));
-        String valid = new CookieSigner(Fixture.KEY, 0).issue("s2");
+        String valid = new CookieSigner(Fixture.KEY).issue("s2");
         assertEquals("s2", get(d, "/", valid).header("x-server"), "draining server keeps its sessions");
 
         String tampered = valid.substring(0, valid.length() - 1) + (valid.endsWith("A") ? "B" : "A");
-        String otherKey = new CookieSigner("another-key-0123456789", 0).issue("s2");
+        String otherKey = new CookieSigner("another-key-0123456789").issue("s2");
         String noMac = "s2.1700000000.";
         String[] forged = {tampered, otherKey, noMac, "s2", "s2.1.AAAAAAAAAAAAAAAAAAAAAA", "s1" + valid.substring(2)};
         long invalidBefore = d.stats().cookieInvalid.sum();
@@ -89,7 +89,7 @@ class CookieRoutingTest {
         BenchBackend s2 = fx.backend("s2");
         Dispatcher d = fx.dispatcher(Fixture.config("d1", List.of(Fixture.server(s1), Fixture.server(s2)),
                 "\"health\":{\"intervalMs\":100,\"downAfter\":2,\"upAfter\":2}"));
-        CookieSigner signer = new CookieSigner(Fixture.KEY, 0);
+        CookieSigner signer = new CookieSigner(Fixture.KEY);
         RawHttp.Response unknown = get(d, "/", signer.issue("s9"));
         assertNotNull(unknown.setCookie("FWLBSRV"));
 
@@ -159,10 +159,39 @@ class CookieRoutingTest {
             RawHttp.Response st = c.exchange("GET /echo HTTP/1.1\r\nHost: Static.Example:80\r\n\r\n");
             assertTrue(st.body().contains("server=static"), st.body());
             // a web cookie does not drag an img request to the web server
-            String webCookie = new CookieSigner(Fixture.KEY, 0).issue("web");
+            String webCookie = new CookieSigner(Fixture.KEY).issue("web");
             RawHttp.Response x = c.exchange(RawHttp.get("/img/x", "Cookie: FWLBSRV=" + webCookie));
             assertEquals("img", x.header("x-server"));
             assertNotEquals(null, x.setCookie("FWLBSRV"));
         }
+    }
+
+    @Test
+    void oldCookiesAreRefreshedExpiredAndFutureOnesReplaced() throws Exception {
+        BenchBackend s1 = fx.backend("s1");
+        BenchBackend s2 = fx.backend("s2");
+        Dispatcher d = fx.dispatcher(Fixture.config("d1", List.of(Fixture.server(s1), Fixture.server(s2)), NO_HEALTH));
+        CookieSigner signer = new CookieSigner(Fixture.KEY);
+        long now = System.currentTimeMillis() / 1000;
+        // idle for 20 of its 30 minutes, session 5 hours old: same server, re-issued with a new idle time
+        RawHttp.Response r = get(d, "/", signer.value("s2", now - 5 * 3600, now - 1200));
+        assertEquals("s2", r.header("x-server"));
+        CookieSigner.Verified fresh = signer.check(r.setCookie("FWLBSRV"));
+        assertEquals("s2", fresh.server());
+        assertEquals(now - 5 * 3600, fresh.first(), "maxLife still counts from the first issue");
+        assertTrue(fresh.last() >= now, "idle clock restarted");
+        assertEquals(1, d.stats().cookieRefreshed.sum());
+        // recently refreshed: no Set-Cookie
+        assertNull(get(d, "/", signer.value("s2", now - 5 * 3600, now - 10)).header("set-cookie"));
+        // idle too long, too old, or dated ahead: invalid -> the policy and a brand-new cookie
+        long invalid = d.stats().cookieInvalid.sum();
+        for (String v : new String[]{signer.value("s2", now - 3600, now - 1801), signer.value("s2", now - 86401, now),
+                signer.value("s2", now + 10L * 365 * 86400, now + 10L * 365 * 86400)}) {
+            RawHttp.Response x = get(d, "/", v);
+            CookieSigner.Verified n = signer.check(x.setCookie("FWLBSRV"));
+            assertEquals(x.header("x-server"), n.server(), v);
+            assertTrue(n.first() >= now && n.first() == n.last(), "a new session: " + v);
+        }
+        assertEquals(invalid + 3, d.stats().cookieInvalid.sum());
     }
 }

@@ -138,17 +138,19 @@ class FailureHandlingTest {
 
     @Test
     void fullPoolQueuesThenRefusesWith503() throws Exception {
-        BenchBackend s1 = fx.backend("s1");
-        Dispatcher d = fx.dispatcher(Fixture.config("d1", List.of(Fixture.server(s1)),
-                NO_HEALTH + ",\"pool\":{\"maxPerServer\":1,\"maxQueue\":1},\"timeouts\":{\"queueMs\":2000}"));
-        CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> status(d, "/slow/600"));
-        Thread.sleep(150);
-        CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> status(d, "/slow/10")); // queued
-        Thread.sleep(150);
-        assertEquals(503, status(d, "/")); // the queue is full
-        assertEquals(200, a.get());
-        assertEquals(200, b.get());
-        assertEquals(1, s1.connectionsAccepted.get(), "one server connection served all of them");
+        try (GatedBackend s1 = new GatedBackend()) {
+            Dispatcher d = fx.dispatcher(Fixture.config("d1", List.of(Fixture.server("s1", s1.port(), 1, "up")),
+                    NO_HEALTH + ",\"pool\":{\"maxPerServer\":1,\"maxQueue\":1},\"timeouts\":{\"queueMs\":20000}"));
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> status(d, "/a"));
+            Fixture.eventually(5000, () -> s1.received.get() == 1); // a holds the only connection
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> status(d, "/b"));
+            Fixture.eventually(5000, () -> d.registry().get("s1").pool().queued() == 1); // b waits
+            assertEquals(503, status(d, "/")); // the queue is full
+            s1.gate.release(2);
+            assertEquals(200, a.get(10, TimeUnit.SECONDS));
+            assertEquals(200, b.get(10, TimeUnit.SECONDS));
+            assertEquals(1, s1.accepted.get(), "one server connection served all of them");
+        }
     }
 
     @Test
@@ -158,7 +160,8 @@ class FailureHandlingTest {
         for (int i = 0; i < 3; i++) {
             try (RawHttp c = new RawHttp(d.listenAddress())) {
                 c.send(RawHttp.get("/slow/200"));
-                Thread.sleep(50);
+                long before = i;
+                Fixture.eventually(3000, () -> s1.requests.sum() > before); // the server has it
             } // gone before the answer
             Fixture.eventually(3000, () -> d.registry().get("s1").active() == 0);
         }

@@ -19,15 +19,29 @@ final class FakeController implements AutoCloseable {
     final CopyOnWriteArrayList<String> reports = new CopyOnWriteArrayList<>();
     volatile String directory = "{\"directory\":[],\"dispatchers\":[]}";
     final AtomicInteger directoryGets = new AtomicInteger();
+    final AtomicInteger reportAttempts = new AtomicInteger();
 
     FakeController() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this(null);
+    }
+
+    /** {@code tls}: HTTPS with this server context (see {@link TestCerts}), else plain HTTP. */
+    FakeController(javax.net.ssl.SSLContext tls) throws IOException {
+        InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(bind, 16);
+        } else {
+            com.sun.net.httpserver.HttpsServer s = com.sun.net.httpserver.HttpsServer.create(bind, 16);
+            s.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = s;
+        }
         server.createContext("/onos/cluster-dispatch/", this::handle);
         server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/onos/cluster-dispatch";
+        return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort() + "/onos/cluster-dispatch";
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -39,6 +53,7 @@ final class FakeController implements AutoCloseable {
             return;
         }
         if (path.startsWith("/l7/") && path.endsWith("/report") && ex.getRequestMethod().equals("POST")) {
+            reportAttempts.incrementAndGet();
             String id = path.substring(4, path.length() - 7);
             String answer = answers.get(id);
             if (answer == null) {

@@ -10,6 +10,16 @@ import java.util.concurrent.Callable;
 /** Dispatchers and bench back-ends on loopback for integration tests; closes everything it started. */
 final class Fixture implements AutoCloseable {
     static final String KEY = "test-key-0123456789abcdef";
+    static final String ADMIN = "ops";
+    static final String ADMIN_PASSWORD = "ops-password-0123";
+    static final String READ_TOKEN = "read-token-0123456789abcdefXYZ";
+    static final String ADMIN_AUTH = "Basic " + java.util.Base64.getEncoder().encodeToString(
+            (ADMIN + ":" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    static final String READ_AUTH = "Bearer " + READ_TOKEN;
+    static final String CONTROL = "\"control\":{\"ip\":\"127.0.0.1\",\"port\":0,\"users\":[{\"user\":\"" + ADMIN
+            + "\",\"password\":\"" + ADMIN_PASSWORD + "\",\"role\":\"admin\"}],\"tokens\":[{\"token\":\"" + READ_TOKEN
+            + "\",\"role\":\"read\"}]}";
+    static final String NO_HEALTH = "\"health\":{\"intervalMs\":600000}";
     final List<BenchBackend> backends = new ArrayList<>();
     final List<Dispatcher> dispatchers = new ArrayList<>();
 
@@ -31,7 +41,7 @@ final class Fixture implements AutoCloseable {
     /** A config on 127.0.0.1 with ephemeral ports; {@code extra} is spliced in as more top-level fields. */
     static String config(String id, List<String> servers, String extra) {
         return "{\"id\":\"" + id + "\",\"listen\":{\"ip\":\"127.0.0.1\",\"port\":0},"
-                + "\"relay\":{\"ip\":\"127.0.0.1\",\"port\":0},\"control\":{\"ip\":\"127.0.0.1\",\"port\":0},"
+                + "\"relay\":{\"ip\":\"127.0.0.1\",\"port\":0}," + CONTROL + ","
                 + "\"cookie\":{\"name\":\"FWLBSRV\",\"key\":\"" + KEY + "\"},"
                 + "\"servers\":[" + String.join(",", servers) + "],"
                 + "\"workers\":2,\"debugHeaders\":true"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fwlb.l7.bench.BenchBackend;
 import org.fwlb.l7.config.AdminState;
 import org.fwlb.l7.cookie.CookieSigner;
+import org.fwlb.l7.relay.RelaySigner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayTest {
     private static final String NO_HEALTH = "\"health\":{\"intervalMs\":600000}";
     private final Fixture fx = new Fixture();
-    private final CookieSigner signer = new CookieSigner(Fixture.KEY, 0);
+    private final CookieSigner signer = new CookieSigner(Fixture.KEY);
 
     @AfterEach
     void stop() {
@@ -48,7 +49,8 @@ class RelayTest {
 
     static JsonNode control(Dispatcher d, String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + d.controlAddress().getPort() + path)).build(),
+                URI.create("http://127.0.0.1:" + d.controlAddress().getPort() + path))
+                        .header("Authorization", Fixture.READ_AUTH).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new ObjectMapper().readTree(r.body());
     }
@@ -122,23 +124,36 @@ class RelayTest {
         assertNotNull(r.setCookie("FWLBSRV"));
     }
 
+    /** A relay-port request as a peer holding {@code signer}'s key sends it. */
+    static String signed(RelaySigner signer, String path, String relay, String server, String... more) {
+        List<String> h = new java.util.ArrayList<>();
+        if (relay != null) {
+            h.add(RelaySigner.RELAY + ": " + relay);
+        }
+        if (server != null) {
+            h.add(RelaySigner.SERVER + ": " + server);
+        }
+        signer.sign("GET", path, relay, server, null, null).forEach((k, v) -> h.add(k + ": " + v));
+        h.addAll(List.of(more));
+        return RawHttp.get(path, h.toArray(new String[0]));
+    }
+
     @Test
     void relayPortNeverRelaysAgainAndRequiresTheSignedCookie() throws Exception {
         BenchBackend s3 = fx.backend("s3");
         Dispatcher b = fx.dispatcher(Fixture.config("dB", List.of(Fixture.server(s3)), NO_HEALTH));
+        RelaySigner peer = new RelaySigner(Fixture.KEY, 10_000);
         InetSocketAddress relay = b.relayAddress();
         try (RawHttp c = new RawHttp(relay)) {
             // s1 is not B's: refused, not relayed on
-            RawHttp.Response r = c.exchange(RawHttp.get("/", "X-Fwlb-Relay: dA", "X-Fwlb-Server: s1",
-                    "Cookie: FWLBSRV=" + signer.issue("s1")));
+            RawHttp.Response r = c.exchange(signed(peer, "/", "dA", "s1", "Cookie: FWLBSRV=" + signer.issue("s1")));
             assertEquals(503, r.status());
             assertEquals("unknown-server", r.header("x-fwlb-refused"));
             // a relay header naming s3 without a cookie for s3 cannot pick s3
-            r = c.exchange(RawHttp.get("/", "X-Fwlb-Relay: dA", "X-Fwlb-Server: s3",
-                    "Cookie: FWLBSRV=" + signer.issue("s1")));
+            r = c.exchange(signed(peer, "/", "dA", "s3", "Cookie: FWLBSRV=" + signer.issue("s1")));
             assertEquals("cookie", r.header("x-fwlb-refused"));
-            assertEquals(200, c.exchange(RawHttp.get("/_fwlb/has/s3")).status());
-            assertEquals(404, c.exchange(RawHttp.get("/_fwlb/has/s1")).status());
+            assertEquals(200, c.exchange(signed(peer, "/_fwlb/has/s3", "dA", null)).status());
+            assertEquals(404, c.exchange(signed(peer, "/_fwlb/has/s1", "dA", null)).status());
         }
         assertEquals(0, s3.requests.sum());
     }

@@ -22,6 +22,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
     private boolean started;
     private boolean skippingInterim;
     private boolean keepAlive;
+    private volatile boolean requestWritten = true; // the whole current request was written
     long idleSince;
 
     BackendConnection(ConnectionPool pool) {
@@ -50,6 +51,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         skippingInterim = false;
     }
 
+    /** Whether the whole request went out: a response to half a request leaves the connection unusable. */
+    public void requestWritten(boolean whole) {
+        requestWritten = whole;
+    }
+
     /** The listener gives the connection up (e.g. on a response timeout): close, never reuse. */
     public void abort() {
         listener = null;
@@ -76,6 +82,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
                 // interim responses (100 Continue, 103 Early Hints) are not relayed: we send full requests
                 skippingInterim = true;
                 ReferenceCountUtil.release(msg);
+                if (code == 100) {
+                    l.onContinue();
+                }
                 return;
             }
             started = true;
@@ -99,7 +108,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
             boolean last = content instanceof LastHttpContent;
             if (last) {
                 listener = null;
-                boolean reusable = keepAlive && channel.isActive();
+                boolean reusable = keepAlive && channel.isActive() && requestWritten;
                 l.onResponseContent(content, true, reusable);
                 pool.release(this, reusable);
             } else {
@@ -114,6 +123,15 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
         listener = null;
         channel.close();
         l.onBackendFailed(cause, started);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ResponseListener l = listener;
+        if (l != null && ctx.channel().isWritable()) {
+            l.onWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -136,6 +154,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof OutOfMemoryError || String.valueOf(cause.getMessage()).contains("direct buffer memory")) {
+            org.fwlb.l7.Log.warn("allocation_failed", "server", String.valueOf(ctx.channel().remoteAddress()),
+                    "error", String.valueOf(cause));
+        }
         // channelInactive follows and reports to the listener
         ctx.close();
     }

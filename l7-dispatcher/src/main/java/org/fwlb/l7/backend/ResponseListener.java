@@ -18,4 +18,12 @@ public interface ResponseListener {
 
     /** The connection closed or failed before the response ended. */
     void onBackendFailed(Throwable cause, boolean responseStarted);
+
+    /** The connection takes writes again (request body back-pressure). */
+    default void onWritable() {
+    }
+
+    /** The server answered 100 Continue. */
+    default void onContinue() {
+    }
 }

@@ -118,9 +118,24 @@ public final class BenchBackend {
                         .append("cookie=").append(req.headers().getAll(HttpHeaderNames.COOKIE)).append('\n')
                         .append("xff=").append(req.headers().get("X-Forwarded-For")).append('\n')
                         .append("relay=").append(req.headers().get("X-Fwlb-Relay")).append('\n')
+                        .append("forwarded=").append(req.headers().get("Forwarded")).append('\n')
+                        .append("fwlb=").append(req.headers().names().stream()
+                                .filter(n -> n.regionMatches(true, 0, "x-fwlb-", 0, 7)).sorted().toList()).append('\n')
                         .append("host=").append(req.headers().get(HttpHeaderNames.HOST)).append('\n')
                         .append("body=").append(req.content().toString(StandardCharsets.UTF_8)).append('\n');
                 send(ctx, text(HttpResponseStatus.OK, b.toString()), keepAlive);
+            } else if (uri.startsWith("/digest")) {
+                // large request bodies in tests: their length and SHA-256 instead of an echo
+                String hex;
+                try {
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    md.update(req.content().nioBuffer());
+                    hex = java.util.HexFormat.of().formatHex(md.digest());
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+                send(ctx, text(HttpResponseStatus.OK, "len=" + req.content().readableBytes() + " sha256=" + hex
+                        + " te=" + req.headers().get(HttpHeaderNames.TRANSFER_ENCODING) + "\n"), keepAlive);
             } else if (uri.startsWith("/chunked")) {
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 HttpUtil.setTransferEncodingChunked(head, true);

@@ -21,16 +21,35 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
                                InetSocketAddress control, Cookie cookie, String policy,
                                List<ServerConfig> servers, List<Route> routes, String defaultServiceType,
                                Pool pool, Timeouts timeouts, Limits limits, Health health, Directory directory,
-                               int workers, boolean debugHeaders, int shutdownGraceMs) {
+                               int workers, boolean debugHeaders, int shutdownGraceMs, RelayAuth relayAuth,
+                               Control controlAuth) {
 
     public static final Set<String> POLICIES = Set.of("round-robin", "weighted-round-robin", "least-connections");
 
-    public record Cookie(String name, String key, long maxAgeS) {
+    public record Cookie(String name, String key, long maxIdleS, long maxLifeS) {
         @Override
         public String toString() { // never print the key
-            return "Cookie[name=" + name + ", maxAgeS=" + maxAgeS + "]";
+            return "Cookie[name=" + name + ", maxIdleS=" + maxIdleS + ", maxLifeS=" + maxLifeS + "]";
         }
     }
+
+    /** HMAC key of relay requests between peers and how far their timestamps may be off. */
+    public record RelayAuth(String key, int maxSkewMs) {
+        @Override
+        public String toString() {
+            return "RelayAuth[maxSkewMs=" + maxSkewMs + "]";
+        }
+    }
+
+    /** One control-port credential: BASIC user/password or a bearer token; role read or admin. */
+    public record Credential(String user, String secret, boolean admin) {
+        @Override
+        public String toString() {
+            return "Credential[user=" + user + ", admin=" + admin + "]";
+        }
+    }
+
+    public record Control(List<Credential> credentials, int maxConnections, int requestTimeoutMs) { }
 
     public record Route(String pathPrefix, String host, String serviceType) { }
 
@@ -38,13 +57,20 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
 
     public record Timeouts(int clientHeaderMs, int clientIdleMs, int connectMs, int responseMs, int queueMs) { }
 
-    public record Limits(int maxHeaderBytes, int maxRequestLineBytes, long maxBodyBytes, int maxPipelined) { }
+    public record Limits(int maxHeaderBytes, int maxRequestLineBytes, long maxBodyBytes, int maxPipelined,
+                         int maxClientConnections, int minBodyRateBps, int bodyBufferBytes) { }
 
     public record Health(int intervalMs, int downAfter, int upAfter, String kind, String path, int timeoutMs) { }
 
     public record Peer(String id, InetSocketAddress relay) { }
 
-    public record Directory(String mode, URI controllerUrl, int reportIntervalMs, List<Peer> peers, int cacheMs) {
+    public record Directory(String mode, URI controllerUrl, int reportIntervalMs, List<Peer> peers, int cacheMs,
+                            Path controllerCaFile, boolean allowInsecureController) {
+        @Override
+        public String toString() { // the URL may carry credentials
+            return "Directory[mode=" + mode + ", controllerUrl=" + Redact.url(controllerUrl) + "]";
+        }
+
         public boolean broadcast() {
             return "broadcast".equals(mode);
         }
@@ -72,9 +98,40 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         if (!ServerConfig.ID.matcher(id).matches()) {
             throw new ConfigException("id: '" + id + "' must match " + ServerConfig.ID.pattern());
         }
-        InetSocketAddress listen = endpoint(f.obj("listen"), 80);
-        InetSocketAddress relay = endpoint(f.obj("relay"), 8081);
-        InetSocketAddress control = endpoint(f.obj("control"), 8082);
+        InetSocketAddress listen = endpoint(f.obj("listen"), 80, "0.0.0.0");
+        JsonFields r = f.obj("relay");
+        String relayKey = r.optStr("key");
+        if (relayKey != null && relayKey.length() < 16) {
+            throw new ConfigException("relay.key: must be at least 16 characters");
+        }
+        int maxSkewMs = r.integer("maxSkewMs", 10_000, 100, 600_000);
+        InetSocketAddress relay = endpoint(r, 8081, "0.0.0.0");
+        // the control port answers on loopback unless told otherwise, and only to configured credentials
+        JsonFields ctl = f.obj("control");
+        List<Credential> creds = new java.util.ArrayList<>();
+        for (JsonFields u : ctl.objects("users")) {
+            String user = u.str("user", null);
+            String password = u.str("password", null);
+            if (!user.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new ConfigException(u.path("user") + ": '" + user + "' must match [A-Za-z0-9._-]{1,64}");
+            }
+            if (password.length() < 12) {
+                throw new ConfigException(u.path("password") + ": must be at least 12 characters");
+            }
+            creds.add(new Credential(user, password, role(u)));
+            u.done();
+        }
+        for (JsonFields t : ctl.objects("tokens")) {
+            String token = t.str("token", null);
+            if (token.length() < 24 || !token.matches("[A-Za-z0-9._~+/=-]+")) {
+                throw new ConfigException(t.path("token") + ": must be at least 24 token68 characters");
+            }
+            creds.add(new Credential(null, token, role(t)));
+            t.done();
+        }
+        int controlMaxConn = ctl.integer("maxConnections", 64, 1, 10_000);
+        int controlTimeout = ctl.integer("requestTimeoutMs", 10_000, 10, 600_000);
+        InetSocketAddress control = endpoint(ctl, 8082, "127.0.0.1");
 
         JsonFields c = f.obj("cookie");
         String cookieName = c.str("name", "FWLBSRV");
@@ -85,7 +142,11 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         if (key.length() < 16) {
             throw new ConfigException("cookie.key: must be at least 16 characters");
         }
-        Cookie cookie = new Cookie(cookieName, key, c.num("maxAgeS", 0, 0, 10L * 365 * 86400));
+        if (c.has("maxAgeS")) {
+            throw new ConfigException("cookie.maxAgeS: replaced by maxIdleS and maxLifeS");
+        }
+        Cookie cookie = new Cookie(cookieName, key, c.num("maxIdleS", 1800, 0, 10L * 365 * 86400),
+                c.num("maxLifeS", 86400, 0, 10L * 365 * 86400));
         c.done();
 
         String policy = f.str("policy", "round-robin");
@@ -110,7 +171,9 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         JsonFields l = f.obj("limits");
         Limits limits = new Limits(l.integer("maxHeaderBytes", 16384, 512, 1 << 20),
                 l.integer("maxRequestLineBytes", 8192, 64, 1 << 20),
-                l.num("maxBodyBytes", 10L << 20, 0, 1L << 31), l.integer("maxPipelined", 16, 1, 1024));
+                l.num("maxBodyBytes", 10L << 20, 0, 1L << 31), l.integer("maxPipelined", 16, 1, 1024),
+                l.integer("maxClientConnections", 4096, 1, 1_000_000), l.integer("minBodyRateBps", 1024, 0, 1 << 30),
+                l.integer("bodyBufferBytes", 65536, 1024, 16 << 20));
         l.done();
 
         JsonFields h = f.obj("health");
@@ -132,7 +195,9 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         int grace = f.integer("shutdownGraceMs", 5000, 0, 600_000);
         f.done();
         return new DispatcherConfig(id, listen, relay, control, cookie, policy, servers, routes, defaultType, pool,
-                timeouts, limits, health, directory, workers, debugHeaders, grace);
+                timeouts, limits, health, directory, workers, debugHeaders, grace,
+                new RelayAuth(relayKey != null ? relayKey : key, maxSkewMs), new Control(List.copyOf(creds), controlMaxConn,
+                controlTimeout));
     }
 
     /** Also used for the controller's report answer, which carries the same server objects. */
@@ -167,8 +232,16 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         return new Route(prefix, host == null ? null : host.toLowerCase(), type);
     }
 
-    private static InetSocketAddress endpoint(JsonFields e, int defaultPort) {
-        String ip = e.str("ip", "0.0.0.0");
+    private static boolean role(JsonFields f) {
+        String role = f.str("role", "read");
+        if (!role.equals("read") && !role.equals("admin")) {
+            throw new ConfigException(f.path("role") + ": '" + role + "' must be read or admin");
+        }
+        return role.equals("admin");
+    }
+
+    private static InetSocketAddress endpoint(JsonFields e, int defaultPort, String defaultIp) {
+        String ip = e.str("ip", defaultIp);
         Addresses.checkHost(ip, e.path("ip"));
         int port = e.integer("port", defaultPort, 0, 65535);
         e.done();
@@ -186,11 +259,23 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
             try {
                 uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("directory.controllerUrl: '" + url + "' is not a URL");
+                throw new ConfigException("directory.controllerUrl: '" + Redact.text(url) + "' is not a URL");
             }
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException("directory.controllerUrl: '" + url + "' must be an http:// URL");
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException("directory.controllerUrl: '" + Redact.url(uri)
+                        + "' must be an https:// (or http://) URL");
             }
+        }
+        String ca = d.optStr("controllerCaFile");
+        Path caFile = ca == null ? null : Path.of(ca);
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new ConfigException("directory.controllerCaFile: cannot read '" + ca + "'");
+        }
+        boolean insecure = d.bool("allowInsecureController", false);
+        if (uri != null && "http".equals(uri.getScheme()) && !insecure) {
+            // the controller's answer sets the server list: only from a controller whose certificate we trust
+            throw new ConfigException("directory.controllerUrl: plain http:// gives the server list to anyone on the"
+                    + " path; use https:// or set directory.allowInsecureController: true");
         }
         int interval = d.integer("reportIntervalMs", 500, 50, 600_000);
         List<Peer> peers = d.objects("peers").stream().map(p -> {
@@ -204,6 +289,6 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
         }).toList();
         int cacheMs = d.integer("cacheMs", 3000, 0, 600_000);
         d.done();
-        return new Directory(mode, uri, interval, peers, cacheMs);
+        return new Directory(mode, uri, interval, peers, cacheMs, caFile, insecure);
     }
 }

@@ -39,6 +39,7 @@ public final class ControllerLink {
     private final ObjectMapper json = new ObjectMapper();
     private Map<String, ServerConfig> lastAnswer; // scheduler thread only
     private volatile boolean connected;
+    private boolean everAnswered; // scheduler thread only
     private volatile long lastAnswerAt;
     private boolean inFlight;
 
@@ -87,21 +88,27 @@ public final class ControllerLink {
     private void answered(HttpResponse<String> r, Throwable e) {
         inFlight = false;
         if (e != null) {
-            linkState(false, "error", String.valueOf(e.getMessage()));
+            stats.controllerFailures.increment();
+            linkState(false, "error", org.fwlb.l7.config.Redact.text(String.valueOf(e)));
         } else if (r.statusCode() != 200) {
-            linkState(false, "status", r.statusCode() + " " + r.body());
+            stats.controllerFailures.increment();
+            String body = r.body();
+            linkState(false, "status", r.statusCode() + " "
+                    + org.fwlb.l7.config.Redact.text(body.length() > 200 ? body.substring(0, 200) : body));
         } else {
             try {
                 apply(json.readTree(r.body()));
                 linkState(true, "status", 200);
             } catch (Exception ex) {
+                stats.controllerFailures.increment();
                 linkState(false, "bad_answer", ex.getMessage());
             }
         }
     }
 
     private void linkState(boolean ok, String k, Object v) {
-        if (ok != connected) {
+        if (ok != connected || !everAnswered) {
+            everAnswered = true; // also log a controller that is unreachable from the start
             if (ok) {
                 Log.info("controller_connected", "url", reportUri);
             } else {

@@ -54,13 +54,17 @@ public final class Views {
         ObjectNode n = F.objectNode().put("id", id).put("policy", policy);
         counters(n, s);
         n.put("responses", s.responses.sum()).put("relayRefused", s.relayRefused.sum())
+                .put("relayForbidden", s.relayForbidden.sum())
                 .put("cookieInserted", s.cookieInserted.sum()).put("cookieInvalid", s.cookieInvalid.sum())
+                .put("cookieRefreshed", s.cookieRefreshed.sum())
                 .put("retries", s.retries.sum()).put("status502", s.status502.sum())
                 .put("status503", s.status503.sum()).put("status504", s.status504.sum())
                 .put("clientTimeouts", s.clientTimeouts.sum())
                 .put("clientConnections", s.clientConnections.get())
                 .put("clientConnectionsTotal", s.clientConnectionsTotal.sum())
+                .put("clientConnectionsRefused", s.clientConnectionsRefused.sum())
                 .put("matchingTableTotal", table.total());
+        n.set("memory", memory());
         ArrayNode servers = n.putArray("servers");
         sorted(registry).forEach(b -> servers.add(server(b)));
         ArrayNode relays = n.putArray("peerConnections");
@@ -69,6 +73,21 @@ public final class Views {
                     .put("open", p.open()).put("pooled", p.idle()).put("openedTotal", p.openedTotal()));
         }
         return n;
+    }
+
+    /** Buffer memory in use: Netty's pooled arenas and the JVM's direct buffers, and the heap. */
+    public static ObjectNode memory() {
+        var m = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
+        long jvmDirect = -1;
+        for (var pool : java.lang.management.ManagementFactory.getPlatformMXBeans(
+                java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                jvmDirect = pool.getMemoryUsed();
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        return F.objectNode().put("pooledDirectBytes", m.usedDirectMemory()).put("pooledHeapBytes", m.usedHeapMemory())
+                .put("jvmDirectBytes", jvmDirect).put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
     }
 
     /** The periodic report body of the controller contract. */

@@ -23,7 +23,11 @@ final class Deadline implements Runnable {
     }
 
     void arm(long delayMs) {
-        long d = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        armAt(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs));
+    }
+
+    /** Expire at this System.nanoTime(). */
+    void armAt(long d) {
         deadline = d == 0 ? 1 : d;
         if (task == null || taskAt - d > 0) {
             if (task != null) {

@@ -13,5 +13,6 @@ import java.util.function.BooleanSupplier;
 /** What a client or relay connection needs of the dispatcher; shared, thread-safe parts only. */
 public record DispatchContext(DispatcherConfig config, ServerRegistry registry, CookieSigner signer,
                               Directory directory, PeerPools peers, Stats stats, MatchingTable table,
-                              Router router, RequestValidator validator, BooleanSupplier draining) {
+                              Router router, RequestValidator validator, BooleanSupplier draining,
+                              org.fwlb.l7.relay.RelaySigner relaySigner) {
 }

@@ -2,6 +2,7 @@ package org.fwlb.l7.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -59,6 +60,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
     private final boolean clientKeepAlive;
 
     private String cookieServer;   // server named by a valid cookie, or null
+    private CookieSigner.Verified cookie;
     private Backend backend;       // current target when it is one of our servers
     private PeerRef peer;          // current target when relaying
     private String relayServer;    // the server the peer is asked to use
@@ -73,6 +75,13 @@ final class Exchange implements LeaseCallback, ResponseListener {
     private boolean done;
     private boolean pausedBackend;
     private boolean orphaned;      // the client left; the response is being discarded
+    private final boolean streaming;      // the body was not complete at start: it streams, no resend
+    private final boolean chunkedIn;      // the client framed its body with chunked coding
+    private final boolean expectContinue; // the request came with Expect: 100-continue
+    private ByteBuf body;                 // buffered mode: the whole body, resent on a retry
+    private boolean sending;              // streaming: head written, body pieces follow
+    private boolean bodySent;             // streaming: some body went out (the request cannot be resent)
+    private boolean awaitingContinue;     // streaming to a peer: the body waits for its 100 Continue
 
     Exchange(FrontHandler front, FrontHandler.Pending req) {
         this.front = front;
@@ -83,6 +92,12 @@ final class Exchange implements LeaseCallback, ResponseListener {
         this.method = head.method();
         this.cookieHeaders = head.headers().getAll(HttpHeaderNames.COOKIE);
         this.clientKeepAlive = HttpUtil.isKeepAlive(head);
+        this.streaming = !req.complete;
+        this.chunkedIn = HttpUtil.isTransferEncodingChunked(head);
+        this.expectContinue = HttpUtil.is100ContinueExpected(head);
+        if (!streaming) {
+            body = req.takeAll(front.ctx.alloc());
+        }
         prepareHeaders();
         this.serviceType = dc.router().serviceType(head.uri(), FrontHandler.hostHeader(head));
     }
@@ -101,16 +116,21 @@ final class Exchange implements LeaseCallback, ResponseListener {
             }
         }
         if (value != null) {
+            CookieSigner.Verified v;
             if (value.equals(front.verifiedCookie)) {
-                cookieServer = front.verifiedServer;
+                v = dc.signer().valid(front.verified) ? front.verified : null; // it may have expired since
             } else {
-                cookieServer = dc.signer().verify(value);
-                if (cookieServer == null) {
-                    dc.stats().cookieInvalid.increment();
-                } else {
+                v = dc.signer().check(value);
+                if (v != null) {
                     front.verifiedCookie = value;
-                    front.verifiedServer = cookieServer;
+                    front.verified = v;
                 }
+            }
+            if (v == null) {
+                dc.stats().cookieInvalid.increment();
+            } else {
+                cookie = v;
+                cookieServer = v.server();
             }
         }
         if (cookieServer == null) {
@@ -142,6 +162,18 @@ final class Exchange implements LeaseCallback, ResponseListener {
     /** A request that a peer relayed to us: its own server only, never the policy, never another hop. */
     private void startRelayed() {
         HttpHeaders h = head.headers();
+        String unauthentic = dc.relaySigner().verify(h, method.name(), head.uri());
+        if (unauthentic != null) {
+            // only a peer holding the relay key may relay or ask what we reach
+            dc.stats().relayForbidden.increment();
+            Log.debug("relay_forbidden", "from", front.clientAddress, "reason", unauthentic);
+            var r = Responses.text(front.ctx.alloc(), 403, null, true);
+            r.headers().set(REFUSED_HEADER, "auth");
+            done = true;
+            release();
+            front.sendAndClose(r);
+            return;
+        }
         String sid = h.get(SERVER_HEADER);
         if (sid == null) {
             if (method == HttpMethod.GET && head.uri().startsWith(HAS_PATH)) {
@@ -171,6 +203,11 @@ final class Exchange implements LeaseCallback, ResponseListener {
             return;
         }
         dc.stats().relayedIn.increment();
+        if (expectContinue && streaming) {
+            // accepted: now the relaying dispatcher may send the body
+            front.ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    io.netty.handler.codec.http.HttpResponseStatus.CONTINUE));
+        }
         relayFrom = h.get(RELAY_HEADER);
         relayClient = h.get(CLIENT_HEADER);
         cookieServer = sid;
@@ -238,6 +275,10 @@ final class Exchange implements LeaseCallback, ResponseListener {
     /** After a failure before any response byte: another server if safe, else an error answer. */
     private void retryOrFail(int status, String why, boolean requestSent) {
         if (peer != null) {
+            if (bodySent) {
+                fail(status, why); // part of a streamed body went to the peer: it cannot be resent elsewhere
+                return;
+            }
             // the peer is unreachable or refused: forget it, fall back to the policy and a fresh cookie
             dc.directory().invalidate(relayServer);
             Log.info("relay_fallback", "peer", peer.id(), "server", relayServer, "reason", why);
@@ -246,7 +287,8 @@ final class Exchange implements LeaseCallback, ResponseListener {
             return;
         }
         Backend failed = backend;
-        boolean safe = !requestSent || RequestValidator.idempotent(method);
+        // a request the server may have received is resent only if idempotent and its body is still here whole
+        boolean safe = !requestSent || (RequestValidator.idempotent(method) && !streaming);
         if (front.relayPort) {
             // a peer never picks another server: it refuses, and the relaying dispatcher falls back
             if (safe) {
@@ -280,10 +322,11 @@ final class Exchange implements LeaseCallback, ResponseListener {
             answerLocal(status, null);
             return;
         }
-        // keep the client connection when the failure is ours and the client allows it
-        var r = Responses.text(front.ctx.alloc(), status, null, !clientKeepAlive);
+        // keep the client connection when the failure is ours, the client allows it and its body is all read
+        boolean keep = clientKeepAlive && req.complete;
+        var r = Responses.text(front.ctx.alloc(), status, null, !keep);
         front.ctx.writeAndFlush(r);
-        finish(clientKeepAlive);
+        finish(keep);
     }
 
     // ---- request to the server ---------------------------------------------------------------------
@@ -292,41 +335,74 @@ final class Exchange implements LeaseCallback, ResponseListener {
     private void prepareHeaders() {
         HttpHeaders h = head.headers();
         stripHopByHop(h);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         h.remove(HttpHeaderNames.EXPECT);
-        int len = req.bodyBytes();
-        if (len > 0 || HttpUtil.isContentLengthSet(head) || method == HttpMethod.POST || method == HttpMethod.PUT
-                || method == HttpMethod.PATCH) {
-            h.setInt(HttpHeaderNames.CONTENT_LENGTH, len);
+        if (!streaming) {
+            // the body is complete: sent with its length
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            int len = body == null ? 0 : body.readableBytes();
+            if (len > 0 || HttpUtil.isContentLengthSet(head) || method == HttpMethod.POST || method == HttpMethod.PUT
+                    || method == HttpMethod.PATCH) {
+                h.setInt(HttpHeaderNames.CONTENT_LENGTH, len);
+            }
+        } else if (chunkedIn) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH); // streamed as it came: chunked (the validator refused CL+TE)
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         String uri = head.uri();
         if (uri.regionMatches(true, 0, "http://", 0, 7)) {
-            // absolute-form: the authority becomes Host, the server gets origin-form
-            int slash = uri.indexOf('/', 7);
-            h.set(HttpHeaderNames.HOST, uri.substring(7, slash < 0 ? uri.length() : slash));
-            head.setUri(slash < 0 ? "/" : uri.substring(slash));
+            // absolute-form (authority validated like Host): it becomes Host, the server gets origin-form
+            String authority = RequestValidator.authority(uri);
+            h.set(HttpHeaderNames.HOST, authority);
+            String rest = uri.substring(7 + authority.length());
+            head.setUri(rest.isEmpty() ? "/" : rest.charAt(0) == '/' ? rest : "/" + rest);
         } else if (!h.contains(HttpHeaderNames.HOST)) {
             h.set(HttpHeaderNames.HOST, ((java.net.InetSocketAddress) front.channel.localAddress()).getHostString());
         }
         if (!front.relayPort) {
-            String xff = h.get(X_FORWARDED_FOR);
-            h.set(X_FORWARDED_FOR, xff == null ? front.clientIp : xff + ", " + front.clientIp);
+            // never trusted from outside: a client could forge its address or our relay protocol
+            stripClientSupplied(h);
+            h.set(X_FORWARDED_FOR, front.clientIp);
         }
     }
 
     static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("x-forwarded-for");
 
+    /** X-Forwarded-For, Forwarded and every X-Fwlb-* header, as a client sent them. */
+    static void stripClientSupplied(HttpHeaders h) {
+        h.remove(X_FORWARDED_FOR);
+        h.remove("forwarded");
+        removeFwlbHeaders(h);
+    }
+
+    static void removeFwlbHeaders(HttpHeaders h) {
+        List<CharSequence> ours = null; // allocated only when there is one: this runs on every request
+        for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (name.length() > 7 && io.netty.util.AsciiString.regionMatches(name, true, 0, "x-fwlb-", 0, 7)) {
+                (ours == null ? ours = new java.util.ArrayList<>(2) : ours).add(name);
+            }
+        }
+        if (ours != null) {
+            ours.forEach(h::remove);
+        }
+    }
+
+    /** Headers a Connection token may never remove: the request would reach the server without them. */
+    private static final java.util.Set<String> PROTECTED = java.util.Set.of("host", "cookie", "x-forwarded-for",
+            "content-length", "transfer-encoding", "set-cookie");
+
     static void stripHopByHop(HttpHeaders h) {
-        String connection = h.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
-            for (String token : connection.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty()) {
+        List<String> connection = h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION)
+                : List.of();
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String t = token.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!t.isEmpty() && !PROTECTED.contains(t) && !t.startsWith("x-fwlb-")) {
                     h.remove(t);
                 }
             }
-            h.remove(HttpHeaderNames.CONNECTION);
         }
+        h.remove(HttpHeaderNames.CONNECTION);
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(HttpHeaderNames.PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
@@ -337,7 +413,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
     /** Our cookie and relay headers for the chosen target (idempotent: a retry may change the target). */
     private void setTargetHeaders(boolean toPeer) {
         HttpHeaders h = head.headers();
-        h.remove(RELAY_HEADER).remove(SERVER_HEADER).remove(CLIENT_HEADER);
+        removeFwlbHeaders(h); // relay protocol and its signature: never to a server, re-signed for a peer
         h.remove(HttpHeaderNames.COOKIE);
         String name = dc.config().cookie().name();
         for (String c : cookieHeaders) {
@@ -350,6 +426,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
         if (toPeer) {
             h.set(RELAY_HEADER, dc.config().id()).set(SERVER_HEADER, relayServer).set(CLIENT_HEADER,
                     front.clientAddress);
+            dc.relaySigner().sign(h, method.name(), head.uri()); // a fresh nonce for every attempt
         }
     }
 
@@ -372,12 +449,129 @@ final class Exchange implements LeaseCallback, ResponseListener {
                     front.clientAddress, backend.id(),
                     String.valueOf(c.channel().localAddress())));
         }
-        ByteBuf body = req.body == null ? Unpooled.EMPTY_BUFFER : req.body.retainedDuplicate();
-        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), body,
-                head.headers(), EmptyHttpHeaders.INSTANCE);
         c.attach(this);
-        c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         front.responseTimer.arm(dc.config().timeouts().responseMs());
+        if (!streaming) {
+            ByteBuf b = body == null ? Unpooled.EMPTY_BUFFER : body.retainedDuplicate();
+            FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, head.uri(), b,
+                    head.headers(), EmptyHttpHeaders.INSTANCE);
+            c.requestWritten(true);
+            c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            return;
+        }
+        HttpHeaders hh = head.headers().copy();
+        awaitingContinue = peer != null; // to a peer: a refusal must come before the body
+        if (awaitingContinue) {
+            hh.set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE);
+        }
+        c.requestWritten(false);
+        c.channel().writeAndFlush(new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method,
+                head.uri(), hh)).addListener(WRITE_FAILED);
+        sending = true;
+        drain();
+    }
+
+    private static final ChannelFutureListener WRITE_FAILED = f -> {
+        if (!f.isSuccess()) {
+            Log.debug("server_write_failed", "error", String.valueOf(f.cause()));
+            f.channel().close();
+        }
+    };
+
+    /** Streaming: more of the body arrived from the client. */
+    void bodyAvailable() {
+        drain();
+    }
+
+    /** Streaming: may the client's next piece come (the server connection takes more)? */
+    boolean serverWritable() {
+        BackendConnection c = conn;
+        return c == null || !sending || c.channel().isWritable();
+    }
+
+    /** Streaming: body pieces to the server while its connection takes them; back-pressure otherwise. */
+    private void drain() {
+        BackendConnection c = conn;
+        if (c == null || !sending || awaitingContinue || done) {
+            return;
+        }
+        Channel ch = c.channel();
+        boolean wrote = false;
+        while (ch.isWritable() && !req.chunks.isEmpty()) {
+            ch.write(new io.netty.handler.codec.http.DefaultHttpContent(req.poll())).addListener(WRITE_FAILED);
+            bodySent = true;
+            wrote = true;
+        }
+        if (req.complete && req.chunks.isEmpty()) {
+            sending = false;
+            c.requestWritten(true);
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(WRITE_FAILED);
+            wrote = true;
+        }
+        if (wrote) {
+            ch.flush();
+            front.responseTimer.arm(dc.config().timeouts().responseMs()); // the server is taking our request
+        }
+        front.updateAutoRead();
+    }
+
+    @Override
+    public void onWritable() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::onWritable);
+            return;
+        }
+        drain();
+    }
+
+    @Override
+    public void onContinue() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::onContinue);
+            return;
+        }
+        if (awaitingContinue) {
+            awaitingContinue = false;
+            drain();
+        }
+    }
+
+    FrontHandler.Pending request() {
+        return req;
+    }
+
+    /**
+     * Streaming: the client's body failed (status 400/413/408) or the client half-closed (0) while the request
+     * was with a server. The server connection holds half a request: it is closed, never reused.
+     */
+    void requestAborted(int status) {
+        if (done) {
+            return;
+        }
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.abort();
+            if (backend != null) {
+                backend.requestEnded(false);
+            }
+        }
+        if (status != 0 && !started) {
+            done = true;
+            front.responseTimer.disarm();
+            release();
+            front.sendAndClose(status, null);
+        } else {
+            abortClient();
+        }
+    }
+
+    private void release() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        req.release();
     }
 
     @Override
@@ -416,6 +610,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
             return;
         }
         started = true;
+        awaitingContinue = false;
         front.responseTimer.arm(dc.config().timeouts().responseMs());
         HttpHeaders h = r.headers();
         stripHopByHop(h);
@@ -423,7 +618,8 @@ final class Exchange implements LeaseCallback, ResponseListener {
         int code = r.status().code();
         boolean bodyless = method == HttpMethod.HEAD || code == 204 || code == 304 || code < 200;
         boolean http10 = head.protocolVersion() == HttpVersion.HTTP_1_0;
-        closeAfter = !clientKeepAlive || dc.draining().getAsBoolean();
+        // a response before the whole body: the rest of it cannot be skipped safely, the connection ends
+        closeAfter = !clientKeepAlive || dc.draining().getAsBoolean() || !req.complete;
         if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             // chunked or close-delimited from the server: chunked to a 1.1 client, close-delimited to 1.0
             if (http10) {
@@ -436,6 +632,10 @@ final class Exchange implements LeaseCallback, ResponseListener {
             Backend b = backend;
             h.add(HttpHeaderNames.SET_COOKIE, dc.signer().setCookieHeader(b.id()));
             dc.stats().cookieInserted.increment();
+        } else if (cookie != null && !front.relayPort && dc.signer().needsRefresh(cookie)) {
+            // same server, same first-issue time (maxLife), the idle clock restarts
+            h.add(HttpHeaderNames.SET_COOKIE, dc.signer().refreshHeader(cookie));
+            dc.stats().cookieRefreshed.increment();
         }
         if (dc.config().debugHeaders()) {
             if (front.relayPort) {
@@ -564,9 +764,18 @@ final class Exchange implements LeaseCallback, ResponseListener {
             return;
         }
         done = true;
-        req.release();
+        release();
         BackendConnection c = conn;
         if (c == null) {
+            return;
+        }
+        if (sending || awaitingContinue) {
+            // half a request is with the server: the connection cannot carry another one
+            conn = null;
+            c.abort();
+            if (backend != null) {
+                backend.requestEnded(false);
+            }
             return;
         }
         orphaned = true;
@@ -584,7 +793,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
     private void abortClient() {
         done = true;
         front.responseTimer.disarm();
-        req.release();
+        release();
         front.channel.close();
     }
 
@@ -594,7 +803,7 @@ final class Exchange implements LeaseCallback, ResponseListener {
         if (backend != null && started) {
             backend.requestEnded(false);
         }
-        req.release();
+        release();
         if (!front.relayPort) {
             dc.stats().responses.increment();
         }

@@ -118,7 +118,7 @@ public final class RequestValidator {
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
-    /** origin-form, absolute-form (http://…) or "*" for OPTIONS; visible ASCII only. */
+    /** origin-form, absolute-form (http://authority[/…], authority checked like Host) or "*" for OPTIONS. */
     private static boolean validTarget(String uri, HttpMethod m) {
         if (uri.isEmpty()) {
             return false;
@@ -136,17 +136,61 @@ public final class RequestValidator {
         if (uri.equals("*")) {
             return m == HttpMethod.OPTIONS;
         }
-        return uri.regionMatches(true, 0, "http://", 0, 7) && uri.length() > 7;
+        // absolute-form: its authority becomes the server's Host, so it passes the Host checks (no userinfo)
+        return uri.regionMatches(true, 0, "http://", 0, 7) && validHost(authority(uri));
     }
 
-    private static boolean validHost(String host) {
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || c == '/' || c == '@' || c == '\\') {
+    /** The authority of an absolute-form target ("http://a:1/x?y" → "a:1"). */
+    static String authority(String uri) {
+        int end = 7;
+        while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+            end++;
+        }
+        return uri.substring(7, end);
+    }
+
+    /**
+     * Host (RFC 9110 7.2): reg-name or IPv4 (letters, digits, '.', '-', '_') or a bracketed IPv6 literal,
+     * optional ":port" (1-65535). No userinfo ('@'), no path, no percent-encoding.
+     */
+    static boolean validHost(String host) {
+        if (host.isEmpty() || host.length() > 255) {
+            return false;
+        }
+        int i = 0;
+        int n = host.length();
+        if (host.charAt(0) == '[') {
+            int close = host.indexOf(']');
+            if (close < 3) {
+                return false;
+            }
+            for (i = 1; i < close; i++) {
+                char c = host.charAt(i);
+                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            for (; i < n && host.charAt(i) != ':'; i++) {
+                char c = host.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                        || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+            if (i == 0) {
                 return false;
             }
         }
-        return true;
+        if (i == n) {
+            return true;
+        }
+        if (host.charAt(i) != ':' || n - i - 1 < 1 || n - i - 1 > 5) {
+            return false;
+        }
+        long port = digits(host.substring(i + 1));
+        return port >= 1 && port <= 65535;
     }
 
     /** Header values: no control characters but HTAB (NUL, CR or LF in a value is an injection attempt). */

@@ -16,6 +16,11 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
                 .setChunkedSupported(true));
     }
 
+    /** Bytes received and not yet decoded (e.g. the start of the next request's head). */
+    public int buffered() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         // keep both; the request is rejected before its body matters

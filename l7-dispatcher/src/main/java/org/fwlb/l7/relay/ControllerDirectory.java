@@ -92,7 +92,7 @@ public final class ControllerDirectory implements Directory {
                     }
                 })
                 .exceptionally(e -> {
-                    Log.warn("directory_fetch_failed", "error", e.getMessage());
+                    Log.warn("directory_fetch_failed", "error", org.fwlb.l7.config.Redact.text(String.valueOf(e.getMessage())));
                     return null;
                 });
         refreshing = f;

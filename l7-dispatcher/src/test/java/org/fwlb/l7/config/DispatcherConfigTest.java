@@ -23,6 +23,17 @@ class DispatcherConfigTest {
         assertEquals(java.util.List.of("http"), c.servers().get(0).serviceTypes());
         assertEquals("controller", c.directory().mode());
         assertEquals(null, c.directory().controllerUrl());
+        // secure defaults (issue 14)
+        assertEquals("127.0.0.1", c.control().getHostString());
+        assertTrue(c.controlAuth().credentials().isEmpty());
+        assertEquals(1800, c.cookie().maxIdleS());
+        assertEquals(86400, c.cookie().maxLifeS());
+        assertEquals("0123456789abcdef", c.relayAuth().key());
+        assertEquals(10_000, c.relayAuth().maxSkewMs());
+        assertEquals(4096, c.limits().maxClientConnections());
+        assertEquals(1024, c.limits().minBodyRateBps());
+        assertEquals(65536, c.limits().bodyBufferBytes());
+        assertTrue(!c.directory().allowInsecureController());
     }
 
     @Test
@@ -38,7 +49,7 @@ class DispatcherConfigTest {
                 + "\"limits\":{\"maxHeaderBytes\":16384,\"maxRequestLineBytes\":8192,\"maxBodyBytes\":10485760},"
                 + "\"health\":{\"intervalMs\":500,\"downAfter\":3,\"upAfter\":2,\"kind\":\"http\",\"path\":\"/\"},"
                 + "\"directory\":{\"mode\":\"broadcast\",\"controllerUrl\":\"http://10.254.0.254:18181/onos/cluster-dispatch\","
-                + "\"reportIntervalMs\":500,\"peers\":[{\"id\":\"d7b\",\"relay\":\"10.0.1.32:8081\"}]}}";
+                + "\"reportIntervalMs\":500,\"allowInsecureController\":true,\"peers\":[{\"id\":\"d7b\",\"relay\":\"10.0.1.32:8081\"}]}}";
         DispatcherConfig c = DispatcherConfig.parse(json);
         assertEquals(2, c.routes().size());
         assertEquals("img.example", c.routes().get(1).host());
@@ -68,6 +79,19 @@ class DispatcherConfigTest {
         rejects(MIN.replace("\"servers\"", "\"directory\":{\"controllerUrl\":\"ftp://x\"},\"servers\""),
                 "directory.controllerUrl");
         rejects(MIN.replace("}]}", "},{\"id\":\"srv1\",\"ip\":\"10.0.11.22\"}]}"), "servers[1].id");
+        // issue 14: security settings are checked as strictly
+        String at = "\"servers\"";
+        rejects(MIN.replace(at, "\"control\":{\"users\":[{\"user\":\"ops\",\"password\":\"short\"}]}," + at),
+                "control.users[0].password");
+        rejects(MIN.replace(at, "\"control\":{\"users\":[{\"user\":\"o p\",\"password\":\"long-enough-pw\"}]}," + at),
+                "control.users[0].user");
+        rejects(MIN.replace(at, "\"control\":{\"tokens\":[{\"token\":\"too-short\"}]}," + at), "control.tokens[0].token");
+        rejects(MIN.replace(at, "\"control\":{\"tokens\":[{\"token\":\"0123456789abcdef0123456789\",\"role\":\"root\"}]},"
+                + at), "control.tokens[0].role");
+        rejects(MIN.replace(at, "\"relay\":{\"key\":\"short\"}," + at), "relay.key");
+        rejects(MIN.replace("\"key\":\"0123456789abcdef\"", "\"key\":\"0123456789abcdef\",\"maxAgeS\":60"), "cookie.maxAgeS");
+        rejects(MIN.replace(at, "\"directory\":{\"controllerUrl\":\"http://10.0.0.1/x\"}," + at), "directory.controllerUrl");
+        rejects(MIN.replace(at, "\"limits\":{\"bodyBufferBytes\":10}," + at), "limits.bodyBufferBytes");
         rejects("{\"id\":\"d\"", "config");
         rejects("[]", "config");
     }
