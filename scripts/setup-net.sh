@@ -24,7 +24,7 @@ run() { "$@" >>"$LOG" 2>&1; }
 
 # 1. Packages (only the missing ones; apt-get update only when something is missing).
 PKGS="mininet openvswitch-switch iproute2 iputils-ping ethtool nftables conntrack curl tcpdump
-      apache2-utils wrk openssl python3-yaml python3-matplotlib python3-pytest python3-pyftpdlib hping3
+      apache2-utils wrk openssl python3-yaml python3-matplotlib python3-pytest python3-pyftpdlib python3-prometheus-client hping3
       util-linux procps"
 if [ "${SKIP_APT:-0}" != 1 ]; then
   missing=""
