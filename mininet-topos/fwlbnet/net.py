@@ -11,6 +11,7 @@ import os
 import random
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -450,7 +451,7 @@ class Topology:
         (bytes/s, or '500k' / '1M' with k = 1024), so it lasts at least size/rate seconds.
         The client (fwlbnet.pacedclient, in the host's netns) binds src_port if given (else an
         ephemeral port, reported as .client_port), checks every byte against the content of `seed`
-        (random if None) and logs its progress every 50 ms. timeout: whole transfer (default
+        (random if None) and logs its progress every 40 ms. timeout: whole transfer (default
         size/rate + 30 s); stall_timeout: give up after that long without a byte. Returns a
         PacedTransfer (.client_port, .progress(), .running(), .assert_running(), .wait_started(),
         .bytes_at(t), .stop(), .wait() -> tools.TransferResult)."""
@@ -705,7 +706,7 @@ class Topology:
 class PacedTransfer:
     """A paced download running in the background (Topology.paced_transfer, long_transfer).
 
-    Progress comes from the client's log (a record every 50 ms; CLOCK_MONOTONIC times, comparable
+    Progress comes from the client's log (a record every 40 ms; CLOCK_MONOTONIC times, comparable
     with time.monotonic() here): progress(), running(), bytes_at(t), timeline()."""
 
     def __init__(self, proc, host, server, port, size, rate, seed, timeout, files, src_port=None,
@@ -752,7 +753,7 @@ class PacedTransfer:
             time.sleep(0.02)
 
     def timeline(self):
-        """[(monotonic seconds, body bytes received)], one record per 50 ms of the client's life."""
+        """[(monotonic seconds, body bytes received)], one record per 40 ms of the client's life."""
         return paced.read_progress(self.progress_file)[1]
 
     def progress(self):
@@ -1015,6 +1016,8 @@ class Net(Topology):
         cleanup_prefix(self.prefix, host_names=list(spec.hosts),
                        bridges=[s.bridge for s in spec.switches.values()], keep_pids=(os.getpid(),))
         os.makedirs(self.workdir, exist_ok=True)
+        # the previous run's paced-transfer logs (kept after stop for post-mortems) go now
+        shutil.rmtree(os.path.join(self.workdir, 'paced'), ignore_errors=True)
         NoV6Host, FwlbSwitch = _mininet_classes()
         ctl = [_Ctl(*self.controller)] if self.controller else []
         old_mark = os.environ.get(MARK_ENV)

@@ -6,8 +6,9 @@ due (``t0 + end_offset / rate``), so a transfer lasts at least N / rate seconds 
 the kernel or curl do. The client (fwlbnet.pacedclient) regenerates the same content from the seed,
 compares every received byte at its offset and the SHA-256 of the whole, and logs its progress.
 
-Progress log (written by the client, read by net.PacedTransfer), one line per record, appended at
-least every 100 ms (every PROGRESS_INTERVAL s) while the client runs:
+Progress log (written by the client, read by net.PacedTransfer), one line per record, appended every
+PROGRESS_INTERVAL (40 ms; the contract is at most 100 ms, barring a machine too loaded to schedule
+the client) while the client runs:
     # fwlbnet-paced pid=<pid> port=<local port> size=<N> start=<monotonic>   (once the socket is bound)
     <monotonic seconds> <body bytes received>
 CLOCK_MONOTONIC is the same in every network namespace, so the test process compares these times
@@ -18,7 +19,8 @@ import re
 import struct
 
 BLOCK = 65536                 # content is built from 64 KiB blocks
-PROGRESS_INTERVAL = 0.05      # seconds between progress records (the contract: at most 0.1)
+PROGRESS_INTERVAL = 0.04      # seconds between progress records (the contract: at most 0.1, leaving
+                              # 60 ms for scheduling delays on a loaded machine)
 _MASK64 = (1 << 64) - 1
 
 _UNITS = {'': 1, 'k': 1024, 'm': 1024 ** 2, 'g': 1024 ** 3}

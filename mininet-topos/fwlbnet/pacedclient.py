@@ -9,7 +9,7 @@ Binds its socket first (to --src-port if given, else an ephemeral port), logs th
 sends ``GET <path>paced/N?rate=R&seed=K``, reads the whole answer (Content-Length, chunked or
 close-delimited) and compares each byte with fwlbnet.paced.Content(K) at its offset, plus the
 SHA-256 of everything received against that of the expected N bytes. --progress FILE gets the
-progress log (fwlbnet.paced: a record every 50 ms, from a thread, so also while connecting or
+progress log (fwlbnet.paced: a record every 40 ms, from a thread, so also while connecting or
 stalled). The result is one JSON object on stdout and in --result FILE (written atomically):
     ok, http_code, bytes, expected, seconds, error, client_port, server_saw (X-Client: the address
     the server saw), sha256, expected_sha256, seed, rate, start / connected / first_byte / end
@@ -72,9 +72,14 @@ class ProgressLog(threading.Thread):
             self.f.write(out)
 
     def run(self):
+        due = time.monotonic()
         while not self._halt.is_set():
             self.record()
-            self._halt.wait(PROGRESS_INTERVAL)
+            due += PROGRESS_INTERVAL              # a fixed schedule: delays do not accumulate
+            now = time.monotonic()
+            if due < now:
+                due = now
+            self._halt.wait(due - now)
 
     def finish(self):
         self._halt.set()
