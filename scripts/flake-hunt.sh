@@ -30,11 +30,11 @@
 # test. Failures are read from its target/surefire-reports after each run (cleared before); a run that
 # leaves no report, or whose module build failed without a failed test, counts as a failure of
 # "<module>:(build)". Failsafe ITs (*IT) are not run. Uses whatever ~/.m2 holds (offline, no install).
-# E2E: `flock <lock> timeout S /usr/bin/python3 -m pytest --junitxml=...` per suite; a run without a
-# report counts as a failure of "<suite>::(run)". The lock (FWLB_E2E_LOCK, default /tmp/fwlb-e2e.lock) is
-# taken per run (FWLB_E2E_LOCK=none: no lock, for suites that build no network); when this script
-# already runs under that lock (flock /tmp/fwlb-e2e.lock scripts/flake-hunt.sh ...) it is not taken
-# again. E2E suites use what is built (`make package`).
+# E2E: `/usr/bin/python3 -m pytest --junitxml=...` per suite and repetition, holding the machine's
+# e2e lock for that run only (flock(2) on FWLB_E2E_LOCK, default /tmp/fwlb-e2e.lock, the lock
+# flock(1) takes; FWLB_E2E_LOCK=none: no lock, for suites that build no network). Under
+# `flock /tmp/fwlb-e2e.lock scripts/flake-hunt.sh ...` it is not taken again. A run without a report
+# counts as a failure of "<suite>::(run)". E2E suites use what is built (`make package`).
 # -----------------------------------------------------------------------------------------------
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,6 +42,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 exec "$PY" - "$ROOT" "$@" <<'PYEOF'
 import argparse
+import fcntl
 import glob
 import json
 import os
@@ -189,27 +190,32 @@ def junit_cases(path):
     return out
 
 
-_current = {'proc': None}
-
-
 def run_logged(argv, log, timeout, cwd=ROOT):
     """Run argv (own process group), output to log; returns exit code (124 on timeout)."""
     with open(log, 'wb') as f:
         p = subprocess.Popen(argv, cwd=cwd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                              start_new_session=True)
-        _current['proc'] = p
         try:
             return p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGTERM)
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+            stop_group(p)
             return 124
-        finally:
-            _current['proc'] = None
+        except BaseException:           # interrupted (Ctrl-C, SIGTERM): the run goes with us
+            stop_group(p)
+            raise
+
+
+def stop_group(p):
+    for sig, grace in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(p.pid, sig)
+        except OSError:
+            pass
+        try:
+            p.wait(grace)
+            return
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def keep(src_files, dest):
@@ -338,12 +344,25 @@ def e2e_run(tally, suite, runs, i, args, lock):
         os.unlink(xml)
     argv = [E2E_PY, '-m', 'pytest', '-p', 'no:cacheprovider', '-o', 'junit_family=xunit2',
             '--junitxml=' + xml, '-q', '-rfE', suite]
-    argv = ['timeout', '--kill-after=30', str(args.timeout)] + argv
+    fd = None
     if lock:
-        argv = ['flock', lock] + argv
-    t0 = time.time()
-    rc = run_logged(argv, log, args.timeout + 120)
-    secs = time.time() - t0
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)        # flock(1)'s lock, not inherited
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print('[flake-hunt] waiting for %s ...' % lock, flush=True)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+    try:
+        t0 = time.time()
+        rc = run_logged(argv, log, args.timeout)       # SIGTERM (pytest stops its networks), then KILL
+        secs = time.time() - t0
+    finally:
+        if fd is not None:
+            os.close(fd)
     failed = executed = 0
     problem = ''
     if os.path.exists(xml) and os.path.getsize(xml) > 0:
@@ -481,13 +500,6 @@ def main():
                 e2e_run(tally, s, args.m, i, args, lock)
     except KeyboardInterrupt:
         interrupted = True
-        p = _current['proc']
-        if p is not None and p.poll() is None:
-            os.killpg(p.pid, signal.SIGTERM)
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
         print('\n[flake-hunt] interrupted: report of the runs so far')
     totals = report(tally, args, plan, started)
     bad = totals['testFailures'] + totals['runProblems']
