@@ -9,6 +9,7 @@
 #   make karaf-check  the built .oar files in a stock ONOS 2.7 container (Karaf 4.2.9)
 #   make e2e          Python end-to-end suites under Mininet (mininet-topos/tests, tests/e2e)
 #   make bench        JMH benchmarks (BENCH_ARGS to override the JMH options)
+#   make flake-hunt   every Java module 10x, every e2e suite 3x; failures per test (FLAKE_ARGS: -n, -m, ...)
 #   make clean        remove build output (target/, build/); the Maven and Karaf caches stay
 #
 # MVN_ARGS is passed to every Maven run (e.g. MVN_ARGS=-Dmaven.repo.local=/some/repo).
@@ -25,12 +26,12 @@ KRYO_OPENS := --add-opens java.base/java.lang.invoke=ALL-UNNAMED --add-opens jav
 
 export MVN MVN_ARGS
 
-.PHONY: all demo test setup build package unit karaf-check e2e bench clean help
+.PHONY: all demo test setup build package unit karaf-check e2e bench clean help flake-hunt
 
 all: build
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,15p' Makefile
 
 setup:
 	@bash scripts/setup.sh
@@ -66,6 +67,10 @@ bench:
 	@mkdir -p build
 	$(JAVA) -jar $(BENCH_JAR) -jvmArgsAppend "$(KRYO_OPENS)" -rf json -rff build/jmh-result.json $(BENCH_ARGS)
 	@echo "bench: JSON results in build/jmh-result.json"
+
+# repeated runs, fresh JVM / pytest each, failures counted per test (scripts/flake-hunt.sh -h)
+flake-hunt:
+	@bash scripts/flake-hunt.sh $(FLAKE_ARGS)
 
 # FIG 6 on real OVS: 3 stateful firewalls, the runtime as controller, traffic from both sides, one
 # firewall cut halfway; prints the tables and checks, writes build/demo/connections-per-firewall.png

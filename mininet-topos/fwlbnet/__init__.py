@@ -14,10 +14,10 @@ See mininet-topos/README.md for the spec format, the API and the command line.
 from .spec import SpecError, Spec, load_spec, parse_spec, list_presets, resolve_path  # noqa: F401
 from .netcfg import build_netcfg, netcfg_json  # noqa: F401
 from .tools import LoadResult, PingResult, TransferResult, percentile  # noqa: F401
-from .net import (Net, Attached, attach, NetError, HostHandle, Topology, Transfer,  # noqa: F401
+from .net import (Net, Attached, attach, NetError, HostHandle, Topology, Transfer, PacedTransfer,  # noqa: F401
                   cleanup_prefix, read_state, STATE_DIR)
 
 __all__ = ['SpecError', 'Spec', 'load_spec', 'parse_spec', 'list_presets', 'resolve_path',
            'build_netcfg', 'netcfg_json', 'LoadResult', 'PingResult', 'TransferResult', 'percentile',
-           'Net', 'Attached', 'attach', 'NetError', 'HostHandle', 'Topology', 'Transfer',
+           'Net', 'Attached', 'attach', 'NetError', 'HostHandle', 'Topology', 'Transfer', 'PacedTransfer',
            'cleanup_prefix', 'read_state', 'STATE_DIR']

@@ -6,7 +6,13 @@
 Every response carries the header ``X-Server: <name>``. Paths:
   /              body "<name>\\n" (any other unknown path too)
   /stats         JSON counters (this request and its connection are not counted)
-  /bytes/N       N bytes of payload, streamed with flow control (long transfers)
+  /bytes/N       N bytes of payload, streamed with flow control (as fast as the path allows)
+  /paced/N?rate=R&seed=K
+                 N bytes of deterministic content (fwlbnet.paced.Content(K), default seed 0) paced by
+                 the sender at R bytes/s (chunks of ~1/20 s, each sent when its last byte is due: the
+                 transfer lasts at least N/R s); rate absent or 0: unpaced. Headers X-Paced (size,
+                 rate, seed) and X-Client (the peer address as this server sees it). Self-test hook:
+                 &corrupt=OFFSET flips the byte at OFFSET
   /sleep/MS      answers after MS milliseconds (long-lived connections)
   /status/CODE   answers with that status code
   /headers       JSON of the request line and headers as received (what a proxy forwarded)
@@ -25,6 +31,9 @@ import signal
 import ssl
 import sys
 import time
+from urllib.parse import parse_qs
+
+from .paced import Content, chunk_size, parse_rate
 
 MAX_HEADER = 65536
 CHUNK = 65536
@@ -207,6 +216,17 @@ class HttpProtocol(asyncio.Protocol):
                 self.busy = True
                 asyncio.ensure_future(self.stream(n, keep, head_only))
                 return
+            if path.startswith('/paced/'):
+                n = int(path[7:])
+                q = parse_qs(target.split('?', 1)[1] if '?' in target else '')
+                rate = parse_rate(q.get('rate', ['0'])[0])
+                seed = int(q.get('seed', ['0'])[0])
+                corrupt = int(q['corrupt'][0]) if 'corrupt' in q else None
+                if n < 0 or seed < 0:
+                    raise ValueError(path)
+                self.busy = True
+                asyncio.ensure_future(self.paced(n, rate, seed, corrupt, keep, head_only))
+                return
             if path.startswith('/sleep/'):
                 ms = int(path[7:])
                 self.busy = True
@@ -231,10 +251,11 @@ class HttpProtocol(asyncio.Protocol):
         else:
             self.respond(200, self.srv.body, keep, head=head_only)
 
-    def header_block(self, code, length, keep, ctype='text/plain'):
+    def header_block(self, code, length, keep, ctype='text/plain', extra=()):
         h = ['HTTP/1.1 %d %s' % (code, REASONS.get(code, 'Status')),
              'Server: fwlbnet', 'X-Server: ' + self.srv.name, 'Content-Type: ' + ctype,
              'Content-Length: %d' % length, 'Connection: ' + ('keep-alive' if keep else 'close')]
+        h += list(extra)
         if self.srv.cookie:
             h.append('Set-Cookie: %s=%s; Path=/' % (self.srv.cookie, self.srv.name))
         return ('\r\n'.join(h) + '\r\n\r\n').encode()
@@ -276,6 +297,47 @@ class HttpProtocol(asyncio.Protocol):
             self.closing = True
             self.transport.close()
         else:
+            self.process()
+
+
+    async def paced(self, n, rate, seed, corrupt, keep, head):
+        peer = self.transport.get_extra_info('peername') or ('?', 0)
+        self.transport.write(self.header_block(
+            200, n, keep, 'application/octet-stream',
+            extra=['X-Paced: size=%d rate=%d seed=%d' % (n, rate, seed),
+                   'X-Client: %s:%s' % (peer[0], peer[1])]))
+        left = 0 if head else n
+        content = Content(seed)
+        chunk = chunk_size(rate)
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        sent = 0
+        while sent < left and not self.closing:
+            k = min(chunk, left - sent)
+            if rate > 0:
+                due = t0 + (sent + k) / rate
+                now = loop.time()
+                if due > now:
+                    await asyncio.sleep(due - now)
+                elif now - due > 0.25:
+                    t0 += now - due          # fell behind (flow control, a stall): no catch-up burst
+            await self.can_write.wait()
+            if self.closing:
+                break
+            data = content.slice(sent, k)
+            if corrupt is not None and sent <= corrupt < sent + k:
+                i = corrupt - sent
+                data = data[:i] + bytes([data[i] ^ 0xff]) + data[i + 1:]
+            self.transport.write(data)
+            self.stats.bytes_sent += k
+            sent += k
+        self.stats.status[200] = self.stats.status.get(200, 0) + 1
+        self.stats.version += 1
+        self.busy = False
+        if not keep:
+            self.closing = True
+            self.transport.close()
+        elif not self.closing:
             self.process()
 
 

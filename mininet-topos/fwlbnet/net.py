@@ -5,17 +5,22 @@ Commands inside hosts run through nsenter into the host's network namespace (not
 host.cmd, whose single shell cannot serve two callers at once): helpers are thread-safe and may
 run concurrently on the same host (e.g. a long transfer while ab runs).
 """
+import itertools
 import json
 import os
+import random
+import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
-from . import firewall, tools
+from . import firewall, paced, tools
 from .netcfg import build_netcfg
 from .spec import load_spec, parse_controller, static_mac_entries
 
@@ -24,6 +29,7 @@ STATE_DIR = os.environ.get('FWLBNET_STATE_DIR', '/run/fwlbnet')
 PKG_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = '/usr/bin/python3'
 KEEP = object()          # "controller as in the spec"
+_PACED_IDS = itertools.count(1)
 _ACTIVE = set()          # prefixes of the Nets started by this process
 
 
@@ -255,6 +261,7 @@ class Topology:
         self.workdir = os.path.join(STATE_DIR, self.prefix)
         self._ports_lock = threading.Lock()
         self._next_port = {}         # host -> next unused source port (requests(unique_ports=True))
+        self._transfers = []         # paced transfers started here (stopped by Net.stop)
 
     # -- basics -------------------------------------------------------------------------------
     def host(self, h):
@@ -452,16 +459,71 @@ class Topology:
         p = self.host(host).run(argv, timeout=duration + timeout + 30)
         return tools.parse_wrk(p.stdout + p.stderr, p.returncode)
 
+    def paced_transfer(self, host, server_ip, size, rate, port=80, src_port=None, timeout=None,
+                       seed=None, stall_timeout=None, path='/', tls=False, host_header=None,
+                       corrupt=None):
+        """Start a paced download in the background: `host` fetches `size` bytes from the harness
+        HTTP server at server_ip:port (path <path>paced/<size>), paced by the SERVER at `rate`
+        (bytes/s, or '500k' / '1M' with k = 1024), so it lasts at least size/rate seconds.
+        The client (fwlbnet.pacedclient, in the host's netns) binds src_port if given (else an
+        ephemeral port, reported as .client_port), checks every byte against the content of `seed`
+        (random if None) and logs its progress every 40 ms. timeout: whole transfer (default
+        size/rate + 30 s); stall_timeout: give up after that long without a byte. Returns a
+        PacedTransfer (.client_port, .progress(), .running(), .assert_running(), .wait_started(),
+        .bytes_at(t), .stop(), .wait() -> tools.TransferResult)."""
+        h = self.host(host)
+        rate_bps = paced.parse_rate(rate)
+        if size < 0:
+            raise NetError('paced_transfer: size %r < 0' % size)
+        if timeout is None:
+            timeout = (size / rate_bps if rate_bps else 0) + 30
+        if seed is None:
+            seed = random.getrandbits(31)
+        server = self._addr(server_ip)
+        d = os.path.join(self.workdir, 'paced')
+        os.makedirs(d, exist_ok=True)
+        base = os.path.join(d, '%s-%d-%d' % (h.name, os.getpid(), next(_PACED_IDS)))
+        files = (base + '.progress', base + '.result.json', base + '.log')
+        for f in files:
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+        argv = [PYTHON, '-m', 'fwlbnet.pacedclient', '--host', server, '--port', str(port),
+                '--size', str(size), '--rate', str(rate_bps), '--seed', str(seed), '--timeout',
+                str(timeout), '--path', path, '--progress', files[0], '--result', files[1]]
+        for opt, v in (('--src-port', src_port), ('--stall-timeout', stall_timeout),
+                       ('--host-header', host_header), ('--corrupt', corrupt)):
+            if v is not None:
+                argv += [opt, str(v)]
+        if tls:
+            argv.append('--tls')
+        t0 = time.monotonic()
+        p = h.popen(argv, log=files[2])
+        t = PacedTransfer(p, h.name, server, port, size, rate_bps, seed, timeout, files, src_port, t0)
+        self._transfers = [x for x in self._transfers if not x.done()] + [t]
+        return t
+
     def long_transfer(self, host, url, size, rate='1M', timeout=120):
-        """Start downloading `size` bytes (server path /bytes/<size> is appended to a base URL
-        ending in '/') at `rate` (curl --limit-rate) in the background. Returns a Transfer: call
-        .wait() for a tools.TransferResult (ok = uninterrupted, complete)."""
-        if url.endswith('/'):
-            url = url + 'bytes/%d' % size
-        argv = ['curl', '-s', '-o', '/dev/null', '--limit-rate', str(rate), '-m', str(timeout),
-                '-w', '%{http_code} %{size_download} %{time_total}', url]
-        p = self.host(host).popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        return Transfer(p, size, timeout)
+        """A paced transfer (see paced_transfer) addressed by URL, kept for the callers written for
+        curl --limit-rate: `url` is a base URL ending in '/' (or ending in /bytes/<n>, whose base is
+        used); the paced path <base>paced/<size> is fetched at `rate` ('1M', '500k': k = 1024, as
+        curl). Unlike curl's --limit-rate, which curl 7.88 does not enforce on fast paths, the
+        server paces: the transfer lasts at least size/rate seconds. Returns a PacedTransfer
+        (.done(), .wait() -> TransferResult as before, plus everything paced_transfer offers)."""
+        u = urlsplit(url)
+        if u.scheme not in ('http', 'https') or not u.hostname:
+            raise NetError('long_transfer: %r is not an http(s) URL' % url)
+        path = u.path or '/'
+        if not path.endswith('/'):
+            m = re.fullmatch(r'(.*/)bytes/\d+', path)
+            if not m:
+                raise NetError('long_transfer: %r: give a base URL ending in "/" (the paced path '
+                               'paced/<size> is appended)' % url)
+            path = m.group(1)
+        tls = u.scheme == 'https'
+        return self.paced_transfer(host, u.hostname, size, rate, port=u.port or (443 if tls else 80),
+                                   timeout=timeout, path=path, tls=tls, host_header=u.netloc)
 
     # -- services -----------------------------------------------------------------------------
     def _svc_files(self, host, type_, port):
@@ -657,26 +719,171 @@ class Topology:
             self.host(h).run(['ip', 'neigh', 'flush', 'all'])
 
 
-class Transfer:
-    """A background download started by Topology.long_transfer."""
+class PacedTransfer:
+    """A paced download running in the background (Topology.paced_transfer, long_transfer).
 
-    def __init__(self, proc, size, timeout):
+    Progress comes from the client's log (a record every 40 ms; CLOCK_MONOTONIC times, comparable
+    with time.monotonic() here): progress(), running(), bytes_at(t), timeline()."""
+
+    def __init__(self, proc, host, server, port, size, rate, seed, timeout, files, src_port=None,
+                 launched=None):
         self.proc = proc
+        self.host = host
+        self.server = server
+        self.port = port
         self.size = size
+        self.rate = rate
+        self.seed = seed
         self.timeout = timeout
+        self.progress_file, self.result_file, self.log_file = files
+        self.launched = launched if launched is not None else time.monotonic()
         self.result = None
+        self._port = src_port
+
+    def __repr__(self):
+        return '<PacedTransfer %s>' % self.describe()
+
+    # -- progress -----------------------------------------------------------------------------
+    @property
+    def client_port(self):
+        """The client's source port (src_port if given; else waits up to 10 s for the client to
+        bind and report it)."""
+        if self._port:
+            return self._port
+        deadline = time.monotonic() + 10
+        while True:
+            head = paced.read_progress(self.progress_file)[0]
+            if 'port' in head:
+                self._port = int(head['port'])
+                return self._port
+            if self.done():
+                r = self.wait()
+                if r.client_port:
+                    self._port = r.client_port
+                    return self._port
+                raise NetError('paced client ended before binding a port: %s; log:\n%s'
+                               % (r.error, _tail(self.log_file)))
+            if time.monotonic() > deadline:
+                raise NetError('paced client did not report its port within 10 s; log:\n%s'
+                               % _tail(self.log_file))
+            time.sleep(0.02)
+
+    def timeline(self):
+        """[(monotonic seconds, body bytes received)], one record per 40 ms of the client's life."""
+        return paced.read_progress(self.progress_file)[1]
+
+    def progress(self):
+        """(bytes received, seconds since the count last grew — since the launch while none came)."""
+        pts = self.timeline()
+        now = time.monotonic()
+        if not pts or pts[-1][1] == 0:
+            return 0, now - self.launched
+        b = pts[-1][1]
+        since = pts[-1][0]
+        for t, n in reversed(pts):
+            if n < b:
+                break
+            since = t
+        return b, now - since
+
+    def bytes_at(self, t):
+        """Bytes the client had received at monotonic time t (from its log: the last record at or
+        before t; 0 before the first)."""
+        out = 0
+        for when, n in self.timeline():
+            if when > t:
+                break
+            out = n
+        return out
 
     def done(self):
         return self.proc.poll() is not None
 
+    def running(self):
+        """Started (a byte arrived), not finished, a byte arrived within the last second, and
+        fewer than size bytes so far."""
+        if self.done():
+            return False
+        b, since = self.progress()
+        return 0 < b < self.size and since < 1.0
+
+    def describe(self):
+        b, since = self.progress()
+        s = '%s -> %s:%d (%d B at %d B/s, seed %d, client port %s): %d/%d B' % (
+            self.host, self.server, self.port, self.size, self.rate, self.seed,
+            self._port or '?', b, self.size)
+        if self.done():
+            r = self.wait()
+            return s + ', finished after %.2f s: ok=%s%s' % (r.seconds, r.ok,
+                                                              (', ' + r.error) if r.error else '')
+        if b == 0:
+            return s + ', no byte yet after %.2f s' % since
+        if b >= self.size:
+            return s + ', all bytes received (finishing)'
+        return s + ', last byte %.2f s ago' % since
+
+    def assert_running(self, what=''):
+        """AssertionError (with the details) unless running()."""
+        if not self.running():
+            raise AssertionError('%stransfer not running: %s' % (what + ': ' if what else '', self.describe()))
+
+    def wait_started(self, timeout=10.0):
+        """Wait until the first body byte arrived; returns the bytes so far. AssertionError if the
+        transfer ended first or nothing came within timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            b = self.progress()[0]
+            if b > 0:
+                return b
+            if self.done() or time.monotonic() > deadline:
+                raise AssertionError('transfer did not start: %s' % self.describe())
+            time.sleep(0.02)
+
+    # -- end ----------------------------------------------------------------------------------
+    def stop(self):
+        """End the transfer now (SIGTERM: the client records error "terminated"); the result."""
+        if not self.done():
+            try:
+                self.proc.terminate()
+            except OSError:
+                pass
+        return self.wait(timeout=5)
+
     def wait(self, timeout=None):
+        """Wait for the end (at most `timeout`, default the transfer's timeout + 30 s; then it is
+        stopped) and return its tools.TransferResult."""
+        if self.result is not None:
+            return self.result
         try:
-            out, err = self.proc.communicate(timeout=timeout or self.timeout + 30)
+            rc = self.proc.wait(timeout=timeout if timeout is not None else self.timeout + 30)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            out, err = self.proc.communicate()
-        self.result = tools.parse_curl_w(out.decode(), self.size, self.proc.returncode, err.decode())
+            self.proc.terminate()
+            try:
+                rc = self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                rc = self.proc.wait()
+        try:
+            with open(self.result_file) as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            pts = self.timeline()
+            self.result = tools.TransferResult(
+                False, 0, pts[-1][1] if pts else 0, self.size, time.monotonic() - self.launched, rc,
+                'paced client exited with code %s and no result; log:\n%s' % (rc, _tail(self.log_file)),
+                client_port=self._port or 0, seed=self.seed, rate=self.rate)
+            return self.result
+        names = ('client_port', 'server_saw', 'sha256', 'expected_sha256', 'seed', 'rate', 'start',
+                 'first_byte', 'end')
+        self.result = tools.TransferResult(doc['ok'], doc['http_code'], doc['bytes'], doc['expected'],
+                                           doc['seconds'], rc, doc['error'],
+                                           **{k: doc.get(k) for k in names})
+        if doc.get('client_port'):
+            self._port = doc['client_port']
         return self.result
+
+
+Transfer = PacedTransfer          # the name long_transfer's objects had
 
 
 def _tail(path, n=20):
@@ -825,6 +1032,8 @@ class Net(Topology):
         cleanup_prefix(self.prefix, host_names=list(spec.hosts),
                        bridges=[s.bridge for s in spec.switches.values()], keep_pids=(os.getpid(),))
         os.makedirs(self.workdir, exist_ok=True)
+        # the previous run's paced-transfer logs (kept after stop for post-mortems) go now
+        shutil.rmtree(os.path.join(self.workdir, 'paced'), ignore_errors=True)
         NoV6Host, FwlbSwitch = _mininet_classes()
         ctl = [_Ctl(*self.controller)] if self.controller else []
         old_mark = os.environ.get(MARK_ENV)
@@ -987,6 +1196,14 @@ class Net(Topology):
         self._started = False
         t0 = time.time()
         try:
+            for t in self._transfers:
+                if not t.done():
+                    try:
+                        t.proc.kill()
+                        t.proc.wait(timeout=3)
+                    except (OSError, subprocess.TimeoutExpired):
+                        pass
+            self._transfers = []
             for c in self._children:
                 if c.poll() is None:
                     try:

@@ -231,13 +231,25 @@ def _kv_into(d, prefix, s):
 
 @dataclass
 class TransferResult:
-    ok: bool                  # curl exit 0, HTTP 200, every byte received
+    """Outcome of a transfer. Paced transfers (net.PacedTransfer, also behind long_transfer): ok =
+    HTTP 200, every byte received and equal to the seed's content (position and SHA-256), no error;
+    rc = the client's exit code; times are CLOCK_MONOTONIC seconds (start, first_byte, end)."""
+    ok: bool
     http_code: int
     bytes: int
     expected: int
     seconds: float
     rc: int
     error: str = ''
+    client_port: int = 0          # the client's source port
+    server_saw: str = ''          # the client address the server saw (X-Client), "ip:port"
+    sha256: str = ''              # of the bytes received
+    expected_sha256: str = ''     # of the content the seed must produce
+    seed: int = 0
+    rate: int = 0                 # bytes/s the server paced at (0: unpaced)
+    start: Optional[float] = None
+    first_byte: Optional[float] = None
+    end: Optional[float] = None
 
 
 def parse_curl_w(text, expected, rc, err=''):

@@ -112,11 +112,20 @@ def test_policy(net):
 def test_long_transfer_survives_other_firewall_cut(net):
     t = net.long_transfer('c1', 'http://10.0.2.21/', size=3_000_000, rate='2M')
     other = net.long_transfer('c2', 'http://10.0.2.22/', size=3_000_000, rate='2M', timeout=3)
-    time.sleep(0.5)
+    t.wait_started()
+    other.wait_started()
+    # which firewall carries which transfer, from the firewalls themselves
+    assert any(e['sport'] == t.client_port for e in net.conntrack('fw1'))
+    assert any(e['sport'] == other.client_port for e in net.conntrack('fw2'))
+    time.sleep(0.3)
+    t.assert_running()
+    other.assert_running()           # both really in flight when fw2 goes (paced: ~1.4 s each)
+    cut = time.monotonic()
     net.cut_firewall('fw2')
     try:
         r = t.wait()
         assert r.ok and r.bytes == 3_000_000, r
+        assert t.bytes_at(cut) < 3_000_000
         r2 = other.wait()
         assert not r2.ok and r2.bytes < 3_000_000, r2
         assert net.curl('c2', 'http://10.0.2.22/', timeout=1)[0] == 0
