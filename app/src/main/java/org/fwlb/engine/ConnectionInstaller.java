@@ -181,30 +181,16 @@ public final class ConnectionInstaller {
         }));
     }
 
+    /** Each decision point decided counts one placement for its owner, and one on the member it chose. */
     private void count(PathPlanner.Decision d) {
-        boolean sandwich = false;
-        boolean dispatch = false;
         for (int i = 0; i < d.decided.size(); i++) {
             DecisionPoint p = d.decided.get(i);
             EngineCounters c = ctx.counters(p.owner());
-            if (p.owner() == Owner.SANDWICH) {
-                sandwich = true;
-            } else {
-                dispatch = true;
-            }
-            if (p.kind() == DecisionPoint.Kind.DF) {
-                continue;
-            }
-            int k = chosenIndex(d, i);
+            c.inc(EngineCounters.PLACED);
+            int k = p.kind() == DecisionPoint.Kind.DF ? -1 : chosenIndex(d, i);
             if (k >= 0) {
                 c.placed(d.chosen.get(k));
             }
-        }
-        if (sandwich) {
-            ctx.counters(Owner.SANDWICH).inc(EngineCounters.PLACED);
-        }
-        if (dispatch) {
-            ctx.counters(Owner.DISPATCH).inc(EngineCounters.PLACED);
         }
         if (d.pushTag != null) {
             ctx.counters(Owner.DISPATCH).inc(EngineCounters.TAGGED);

@@ -13,7 +13,8 @@ public final class EngineCounters {
 
     /** SYNs punted. */
     public static final String SYN_PUNTS = "synPunts";
-    /** Connections placed (a decision point chose), also per chosen member. */
+    /** Decisions made: each decision point that decided a connection counts one (a FIG 6 connection two:
+     *  firewall and server); also per chosen member as {@code connectionsPlaced:<id>}. */
     public static final String PLACED = "connectionsPlaced";
     /** SYNs of a connection already decided (retransmission, or a reused 5-tuple whose rules were gone). */
     public static final String SYN_FOLLOWED = "synRetransmits";

@@ -88,7 +88,7 @@ class ConnectionInstallerTest {
         assertEquals(TcpState.OPENING, rig.only().state());
         assertTrue(rig.ctx.openings.containsKey(e.key()));
         assertEquals(1, rig.count(Owner.SANDWICH, EngineCounters.SYN_PUNTS));
-        assertEquals(1, rig.count(Owner.SANDWICH, EngineCounters.PLACED));
+        assertEquals(2, rig.count(Owner.SANDWICH, EngineCounters.PLACED), "two decisions: firewall and server");
         assertEquals(1, rig.ctx.counters(Owner.SANDWICH).placedOn(fw));
         assertEquals(1, rig.ctx.counters(Owner.SANDWICH).placedOn(rig.only().path().serverId().get()));
     }
@@ -145,7 +145,7 @@ class ConnectionInstallerTest {
         assertEquals(placed.path().firewallId().get(), t.firewallByOutsideMac(Treats.ethDst(rig.lastEmitted()
                 .treatment())).id(), "the SYN follows the decided firewall");
         assertEquals(1, rig.count(Owner.SANDWICH, EngineCounters.SYN_FOLLOWED));
-        assertEquals(1, rig.count(Owner.SANDWICH, EngineCounters.PLACED));
+        assertEquals(2, rig.count(Owner.SANDWICH, EngineCounters.PLACED), "firewall and server, decided once");
     }
 
     @Test

@@ -10,7 +10,6 @@ import org.fwlb.connection.ConnectionStore;
 import org.fwlb.connection.ConnectionStoreDelegate;
 import org.fwlb.engine.ConnectionEngine;
 import org.fwlb.engine.ConnectionInstaller;
-import org.fwlb.engine.DecisionPoint;
 import org.fwlb.engine.EngineContext;
 import org.fwlb.engine.EngineCounters;
 import org.fwlb.engine.EnginePacketProcessor;
@@ -24,10 +23,6 @@ import org.fwlb.engine.Owner;
 import org.fwlb.engine.PathPlanner;
 import org.fwlb.engine.Segments;
 import org.fwlb.model.ConnectionEntry;
-import org.fwlb.model.Dispatcher;
-import org.fwlb.model.Firewall;
-import org.fwlb.model.FwlbTopology;
-import org.fwlb.model.Server;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
@@ -64,26 +59,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import static org.fwlb.engine.impl.OsgiPropertyConstants.ARP_RATE_PPS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.ARP_RATE_PPS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.HASH_BUCKETS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.HASH_BUCKETS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.HOLD_SECONDS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.HOLD_SECONDS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HALF_OPEN;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HALF_OPEN_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HOLDS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HOLDS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.PER_STAGE_DECISIONS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.PER_STAGE_DECISIONS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_BURST;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_BURST_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_RATE_PPS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_RATE_PPS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.SWEEP_INTERVAL_MS;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.SWEEP_INTERVAL_MS_DEFAULT;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.TCP_FLAGS_MATCH;
-import static org.fwlb.engine.impl.OsgiPropertyConstants.TCP_FLAGS_MATCH_DEFAULT;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.*;
 import static org.onlab.util.Tools.groupedThreads;
 import static org.slf4j.LoggerFactory.getLogger;
 
@@ -165,8 +141,8 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     /** Period of the sweep (adoption, bookkeeping, packet rates), ms. */
     private int sweepIntervalMs = SWEEP_INTERVAL_MS_DEFAULT;
 
-    private final FwlbTopologyListener topologyListener = e -> submit(() -> apply(e.subject()));
-    private final MemberStateListener memberListener = e -> submit(() -> memberChanged(e.subject()));
+    private final FwlbTopologyListener topologyListener = e -> submit(() -> this.reactions.apply(e.subject()));
+    private final MemberStateListener memberListener = e -> submit(() -> this.reactions.memberChanged(e.subject()));
     private final DeviceListener deviceListener = this::deviceEvent;
     private final MastershipListener mastershipListener = this::mastershipEvent;
     private final FlowRuleListener flowListener = this::flowEvent;
@@ -177,6 +153,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private Lifecycle lifecycle;
     private FirewallRates rates;
     private BaseRuleSync base;
+    private Reactions reactions;
     private PacketProcessor processor;
     private ExecutorService events;
     private ScheduledExecutorService timers;
@@ -199,6 +176,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         lifecycle = new Lifecycle(ctx);
         processor = new EnginePacketProcessor(ctx, installer, new Segments(ctx, planner, installer));
         base = new BaseRuleSync(ctx, flowRuleService, new PuntMeters(meterService, core));
+        reactions = new Reactions(ctx, planner, lifecycle, base);
         events = Executors.newSingleThreadExecutor(groupedThreads("fwlb/engine", "events", log));
         timers = Executors.newSingleThreadScheduledExecutor(groupedThreads("fwlb/engine", "timers", log));
         eventDispatcher.addSink(ConnectionEvent.class, listenerRegistry);
@@ -209,7 +187,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         mastershipService.addListener(mastershipListener);
         memberStateService.addListener(memberListener);
         topologyService.addListener(topologyListener);
-        submit(() -> apply(topologyService.topology()));
+        submit(() -> reactions.apply(topologyService.topology()));
         schedule();
         log.info("Started");
     }
@@ -243,7 +221,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         ctx.settings(EngineProperties.read(context, before, log));
         schedule();
         submit(() -> {
-            recomputeBuckets();
+            reactions.recomputeBuckets();
             base.reinstallAll();
         });
     }
@@ -276,95 +254,12 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         });
     }
 
-    // ---- topology, members, devices ---------------------------------------------------------
-
-    /** Brings the engine in line with a (new) topology. Runs on the event thread. */
-    private void apply(FwlbTopology t) {
-        EnginePlan previous = ctx.plan();
-        ctx.plan(EnginePlan.of(t));
-        planner.reset();
-        FwlbTopology old = previous.topology();
-        // connections through members that left (or changed) end now
-        for (Firewall fw : old.firewalls()) {
-            if (!fw.equals(t.firewall(fw.id()))) {
-                lifecycle.clearMember(previous, fw.id());
-            }
-        }
-        for (Dispatcher d : old.dispatchers()) {
-            if (!d.equals(t.dispatcher(d.id()))) {
-                lifecycle.clearMember(previous, d.id());
-            }
-        }
-        for (Server s : old.servers()) {
-            if (!s.equals(t.server(s.id()))) {
-                lifecycle.clearMember(previous, s.id());
-            }
-        }
-        recomputeBuckets();
-        base.reinstallAll();
-    }
-
-    /** A member that can no longer carry traffic loses its connections; static-hash buckets move. */
-    private void memberChanged(String stateId) {
-        EnginePlan plan = ctx.plan();
-        FwlbTopology t = plan.topology();
-        String id = stateId.contains(":") ? stateId.substring(0, stateId.indexOf(':')) : stateId;
-        if (ctx.members().isDown(t, id)) {
-            lifecycle.clearMember(plan, id);
-        }
-        if (recomputeBuckets()) {
-            base.reinstallAll();
-        }
-    }
-
-    /** @return whether an assignment changed */
-    private boolean recomputeBuckets() {
-        EnginePlan plan = ctx.plan();
-        FwlbTopology t = plan.topology();
-        int n = ctx.settings().hashBuckets;
-        HashBuckets fw = HashBuckets.assign(Members.forHashing(ctx.members().firewalls(t)), n);
-        java.util.Map<Dispatcher, java.util.Map<org.fwlb.model.VirtualService, HashBuckets>> stages =
-                new java.util.HashMap<>();
-        boolean changed = !fw.equals(ctx.firewallBuckets());
-        for (DeviceId dev : plan.pointDevices()) {
-            for (DecisionPoint p : plan.pointsOn(dev)) {
-                if (p.stage() == null || p.kind() == DecisionPoint.Kind.DF) {
-                    continue;
-                }
-                for (org.fwlb.model.VirtualService v : p.services()) {
-                    HashBuckets b = HashBuckets.assign(Members.forHashing(
-                            ctx.members().candidates(t, p.stage().id(), v.serviceType())), n);
-                    stages.computeIfAbsent(p.stage(), k -> new java.util.HashMap<>()).put(v, b);
-                    changed |= !b.equals(ctx.stageBuckets(p.stage(), v));
-                }
-            }
-        }
-        ctx.buckets(fw, stages);
-        return changed;
-    }
-
     private void deviceEvent(DeviceEvent event) {
-        DeviceId dev = event.subject().id();
-        if (event.type() != DeviceEvent.Type.DEVICE_ADDED
-                && event.type() != DeviceEvent.Type.DEVICE_AVAILABILITY_CHANGED) {
-            return;
+        if (event.type() == DeviceEvent.Type.DEVICE_ADDED
+                || event.type() == DeviceEvent.Type.DEVICE_AVAILABILITY_CHANGED) {
+            DeviceId dev = event.subject().id();
+            submit(() -> reactions.deviceChanged(dev, deviceService.isAvailable(dev)));
         }
-        submit(() -> {
-            EnginePlan plan = ctx.plan();
-            if (deviceService.isAvailable(dev)) {
-                base.reinstall(dev, true);
-                return;
-            }
-            // a stage whose switch left: its connections are gone with it
-            for (DecisionPoint p : plan.pointsOn(dev)) {
-                if (p.stage() != null && p.kind() != DecisionPoint.Kind.DF) {
-                    lifecycle.clearMember(plan, p.stage().id());
-                }
-            }
-            if (recomputeBuckets()) {
-                base.reinstallAll();
-            }
-        });
     }
 
     private void mastershipEvent(MastershipEvent event) {
@@ -394,31 +289,13 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
 
     @Override
     public void attach(Owner owner, ApplicationId appId) {
-        submit(() -> {
-            ctx.rules().setApp(owner, appId);
-            recomputeBuckets();
-            base.reinstallAll();
-            log.info("{} attached ({})", owner, appId.name());
-        });
+        submit(() -> reactions.attach(owner, appId));
     }
 
     @Override
     public void detach(Owner owner, boolean withdraw) {
-        Runnable r = () -> {
-            if (withdraw) {
-                int n = lifecycle.clearOwner(ctx.plan(), owner);
-                base.removeOwner(owner);
-                ctx.rules().setApp(owner, null);
-                base.reinstallAll();
-                log.info("{} withdrawn: {} connection(s) ended, its rules removed", owner, n);
-            } else {
-                // one instance stops: its pins, rules and meters stay for the others (or itself, restarted)
-                base.forgetOwner(owner);
-                ctx.rules().setApp(owner, null);
-            }
-        };
         try {
-            events.submit(r).get(10, TimeUnit.SECONDS);
+            events.submit(() -> reactions.detach(owner, withdraw)).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -148,7 +148,7 @@ class ClusterPathTest {
         assertEquals(srv.mac().toLong(), toServer.ethDst());
         assertEquals(punts + 1, punts(), "one punt for the whole path");
         assertEquals(0, a.engine.counters(Owner.DISPATCH).get(EngineCounters.SYN_PUNTS));
-        assertEquals(1, a.engine.counters(Owner.DISPATCH).get(EngineCounters.PLACED), "counted for both owners");
+        assertEquals(2, a.engine.counters(Owner.DISPATCH).get(EngineCounters.PLACED), "stage1 and l4c decided");
 
         // the server's SYN-ACK: back to the VIP at l4c, then at the internal dispatcher to the same firewall
         byte[] synAck = TcpFrames.tcp().from(srv.mac(), srv.ip().toString(), 80)
