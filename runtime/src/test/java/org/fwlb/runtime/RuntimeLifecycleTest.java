@@ -4,6 +4,7 @@ import org.fwlb.runtime.registry.RuntimeDirectories;
 import org.fwlb.runtime.scr.ComponentState;
 import org.fwlb.runtime.scr.ComponentStatus;
 import org.fwlb.runtime.testutil.FakeNetworkServices;
+import org.fwlb.runtime.testutil.TestUsers;
 import org.junit.jupiter.api.Test;
 import org.onlab.osgi.DefaultServiceDirectory;
 import org.onlab.osgi.ServiceNotFoundException;
@@ -89,7 +90,7 @@ class RuntimeLifecycleTest {
         // the app bundles this module depends on, as installed in ~/.m2: every component they declare
         // must activate on the runtime's services
         try (FwlbRuntime rt = FwlbRuntime.builder().networkServices(new FakeNetworkServices())
-                .rest("127.0.0.1", 0).build()) {
+                .rest("127.0.0.1", 0).restSecurity(TestUsers.security()).build()) {
             rt.start();
             assertTrue(rt.rest().webErrors().isEmpty(), "web contexts not deployed: " + rt.rest().webErrors());
             List<ComponentStatus> fwlb = rt.componentStatus().stream()
