@@ -138,7 +138,7 @@ class Runtime:
         elif auth:
             env['FWLB_WEB_USER'], env['FWLB_WEB_PASS'] = auth
         else:
-            env['FWLB_CREDENTIALS'] = os.path.join(self.workdir, 'no-credentials')
+            env['FWLB_CREDENTIALS'] = ''          # send none (not even ~/.fwlb/credentials)
         return env
 
     def cli(self, *args, auth=True):

@@ -13,8 +13,8 @@ import java.util.Optional;
  * REST credentials of a client: a user name and password, sent as HTTP BASIC auth. They come from the
  * environment ({@code FWLB_WEB_USER} and {@code FWLB_WEB_PASS}, as ONOS's tools use {@code ONOS_WEB_USER}
  * and {@code ONOS_WEB_PASS}) or from a credentials file ({@code FWLB_CREDENTIALS}, default
- * {@code ~/.fwlb/credentials}) with the lines {@code user = NAME} and {@code password = PASSWORD}, the file
- * the runtime writes when it creates the first admin user.
+ * {@code ~/.fwlb/credentials}; set but empty: none) with the lines {@code user = NAME} and
+ * {@code password = PASSWORD}, the file the runtime writes when it creates the first admin user.
  *
  * @param user     user name
  * @param password password
@@ -53,7 +53,10 @@ public record Credentials(String user, String password) {
             return Optional.of(new Credentials(u, p));
         }
         String named = env.get(ENV_FILE);
-        Path file = named != null && !named.isEmpty() ? Path.of(named) : defaultFile();
+        if (named != null && named.isEmpty()) {
+            return Optional.empty(); // FWLB_CREDENTIALS= : send none
+        }
+        Path file = named != null ? Path.of(named) : defaultFile();
         if (named == null && !Files.isReadable(file)) {
             return Optional.empty();
         }

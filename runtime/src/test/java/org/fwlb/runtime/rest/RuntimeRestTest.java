@@ -238,6 +238,9 @@ class RuntimeRestTest {
                      "a named credentials file that does not exist");
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no-such-credentials"), err.toString());
 
+        assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_CREDENTIALS", ""), out, err, "runtime:status"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 401: it needs credentials"), err.toString());
+
         assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_WEB_USER", "admin", "FWLB_WEB_PASS", "wrong"), out, err,
                                             "runtime:status"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 401: it refused the user name or password"

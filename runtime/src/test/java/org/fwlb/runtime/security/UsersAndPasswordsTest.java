@@ -142,6 +142,7 @@ class UsersAndPasswordsTest {
         assertEquals(new Credentials("ops", "pass word=x"),
                      Credentials.fromEnvironment(Map.of("FWLB_CREDENTIALS", f.toString())).orElseThrow());
         assertThrows(IllegalArgumentException.class, () -> Credentials.fromEnvironment(Map.of("FWLB_WEB_PASS", "p")));
+        assertTrue(Credentials.fromEnvironment(Map.of("FWLB_CREDENTIALS", "")).isEmpty(), "set but empty: none");
         Files.writeString(f, "user = ops\n");
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Credentials.fromEnvironment(Map.of("FWLB_CREDENTIALS", f.toString()))).getMessage()
