@@ -46,6 +46,7 @@ class Runtime:
         with open(cfg, 'w') as f:
             json.dump(self.netcfg, f, indent=1)
         self.out = open(os.path.join(self.workdir, 'runtime.out'), 'ab')
+        offset = self.out.tell()
         cmd = [FWLB, 'run', '--config', cfg, '--of-port', str(self.of_port), '--rest-port',
                str(self.rest_port), '--log-file', self.log, '--users', self.users] + self.extra
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -54,12 +55,21 @@ class Runtime:
             if self.proc.poll() is not None:
                 raise RuntimeError_('runtime exited with %s; see %s' % (self.proc.returncode, self.out.name))
             try:
+                # its own ready line, not just an answer on the port: another runtime may hold it
+                if not self._printed_ready(offset):
+                    time.sleep(0.3)
+                    continue
                 self.auth = self.auth or read_credentials(self.credentials)
                 self.get('/onos/v1/network/configuration')
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.3)
         raise RuntimeError_('runtime not ready after %ss' % timeout)
+
+    def _printed_ready(self, offset):
+        with open(self.out.name, 'rb') as f:
+            f.seek(offset)
+            return b'fwlb runtime ready:' in f.read()
 
     def kill(self):
         """Crash: SIGKILL, the rules stay on the switches."""
