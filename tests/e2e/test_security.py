@@ -92,8 +92,7 @@ def test_no_or_wrong_credentials_get_401_and_change_nothing(topo):
     rc, out = rt.cli('fwlb:firewall-drain', 'fw1', auth=('admin', 'wrong'))
     assert rc == 4 and 'refused the user name or password' in out, out
     assert admin_states(rt) == before
-    with open(rt.log) as f:
-        log = f.read()
+    log = log_since(rt.log, 0)
     assert 'authentication failed from 127.0.0.1' in log
     assert rt.auth[1] not in log, 'the generated password is never logged'
     assert oct(os.stat(rt.credentials).st_mode & 0o777) == '0o600'
@@ -246,13 +245,13 @@ def test_a_second_connection_with_a_connected_dpid_is_refused_while_traffic_flow
     net, rt = topo.net, topo.runtime
     dpid = topo.spec.switches['so'].dpid
     assert traffic_flows(topo)
+    offset = os.path.getsize(rt.log)      # the log is shared with test_runtime's FIG 1 runtime (same work dir)
     closed, got = impostor(rt.of_port, int(dpid, 16))
     assert closed, 'the impostor was not disconnected; it got %s' % got
     assert set(got) <= {'HELLO', 'FEATURES_REQUEST', 'ECHO_REQUEST'}, 'the impostor got %s' % got
     assert set(net.connected_switches()) >= {'so', 'si'}
     assert traffic_flows(topo)
-    with open(rt.log) as f:
-        log = f.read()
+    log = log_since(rt.log, offset)
     assert 'refusing a second connection for of:%s' % dpid in log, log[-3000:]
     assert 'switch of:%s disconnected' % dpid not in log, 'the real switch stayed connected'
 
