@@ -186,10 +186,11 @@ public record DispatcherConfig(String id, InetSocketAddress listen, InetSocketAd
             try {
                 uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("directory.controllerUrl: '" + url + "' is not a URL");
+                throw new ConfigException("directory.controllerUrl: is not a URL"); // it may hold a password
             }
-            if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException("directory.controllerUrl: '" + url + "' must be an http:// URL");
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException("directory.controllerUrl: '" + uri.getScheme() + "://"
+                        + uri.getHost() + "...' must be an http:// or https:// URL");
             }
         }
         int interval = d.integer("reportIntervalMs", 500, 50, 600_000);
