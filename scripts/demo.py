@@ -46,6 +46,8 @@ def main():
           f['services'][0]['vip'])
     rt = fwlbtest.Runtime(netcfg, args.out).start()
     print('   runtime up (OpenFlow :%d, REST :%d), log %s' % (rt.of_port, rt.rest_port, rt.log))
+    print('   REST user %s, password in %s (FWLB_CREDENTIALS=%s bin/fwlb --rest 127.0.0.1:%d firewalls)'
+          % (rt.auth[0], rt.credentials, rt.credentials, rt.rest_port))
     net = fwlbnet.Net(spec, controller=('127.0.0.1', rt.of_port), wait_connected=60)
     checks = []
     samples = []

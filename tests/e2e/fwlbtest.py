@@ -1,8 +1,11 @@
 """Helpers for the end-to-end tests: start/stop the fwlb standalone runtime, talk to its REST API and CLI.
 
 The runtime is started exactly as a user starts it (bin/fwlb run), on ports of its own so a test run
-never collides with a runtime a developer keeps running.
+never collides with a runtime a developer keeps running, with its users file in the test's work directory:
+on first start it creates the user admin with a random password in `credentials` next to it (secure
+default, nothing disabled), and every REST call and CLI run here sends those credentials.
 """
+import base64
 import json
 import os
 import signal
@@ -35,6 +38,9 @@ class Runtime:
         self.proc = None
         self.log = os.path.join(workdir, 'runtime.log')
         self.out = None
+        self.users = os.path.join(workdir, 'users.properties')
+        self.credentials = os.path.join(workdir, 'credentials')    # written by the runtime on first start
+        self.auth = None                                            # (user, password) once read
 
     def start(self, timeout=90):
         for port in (self.rest_port, self.of_port):
@@ -47,19 +53,30 @@ class Runtime:
         with open(cfg, 'w') as f:
             json.dump(self.netcfg, f, indent=1)
         self.out = open(os.path.join(self.workdir, 'runtime.out'), 'ab')
+        offset = self.out.tell()
         cmd = [FWLB, 'run', '--config', cfg, '--of-port', str(self.of_port), '--rest-port',
-               str(self.rest_port), '--log-file', self.log] + self.extra
+               str(self.rest_port), '--log-file', self.log, '--users', self.users] + self.extra
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError_('runtime exited with %s; see %s' % (self.proc.returncode, self.out.name))
             try:
+                # its own ready line, not just an answer on the port: another runtime may hold it
+                if not self._printed_ready(offset):
+                    time.sleep(0.3)
+                    continue
+                self.auth = self.auth or read_credentials(self.credentials)
                 self.get('/onos/v1/network/configuration')
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.3)
         raise RuntimeError_('runtime not ready after %ss' % timeout)
+
+    def _printed_ready(self, offset):
+        with open(self.out.name, 'rb') as f:
+            f.seek(offset)
+            return b'fwlb runtime ready:' in f.read()
 
     def kill(self):
         """Crash: SIGKILL, the rules stay on the switches."""
@@ -83,10 +100,17 @@ class Runtime:
     def url(self, path):
         return 'http://127.0.0.1:%d%s' % (self.rest_port, path)
 
-    def request(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url(path), data=data, method=method,
-                                     headers={'Content-Type': 'application/json'})
+    def request(self, method, path, body=None, auth=True, content_type='application/json', headers=None):
+        """One REST call; returns (status, parsed JSON or text). auth: True = the runtime's admin,
+        None = no credentials, (user, password) = those. body: JSON-serialisable, or bytes sent as they are."""
+        data = None if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+        h = dict(headers or {})
+        if content_type:
+            h['Content-Type'] = content_type
+        who = self.auth if auth is True else auth
+        if who:
+            h['Authorization'] = basic_auth(*who)
+        req = urllib.request.Request(self.url(path), data=data, method=method, headers=h)
         try:
             with urllib.request.urlopen(req, timeout=15) as r:
                 raw = r.read()
@@ -143,10 +167,45 @@ class Runtime:
             raise RuntimeError_('netcfg rejected: %s %s' % (code, body))
         return body
 
-    def cli(self, *args):
+    def cli_env(self, auth=True):
+        """Environment for bin/fwlb: the credentials file the runtime wrote, or other (user, password)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith('FWLB_WEB_') and k != 'FWLB_CREDENTIALS'}
+        if auth is True:
+            env['FWLB_CREDENTIALS'] = self.credentials
+        elif auth:
+            env['FWLB_WEB_USER'], env['FWLB_WEB_PASS'] = auth
+        else:
+            env['FWLB_CREDENTIALS'] = ''          # send none (not even ~/.fwlb/credentials)
+        return env
+
+    def cli(self, *args, auth=True):
         p = subprocess.run([FWLB, '--rest', '127.0.0.1:%d' % self.rest_port] + list(args), capture_output=True,
-                           text=True, timeout=60)
+                           text=True, timeout=60, env=self.cli_env(auth))
         return p.returncode, p.stdout + p.stderr
+
+    def add_user(self, name, password, roles):
+        """bin/fwlb user-password on this runtime's users file (the runtime re-reads it at the next request)."""
+        argv = [FWLB, 'user-password', '--users', self.users, name]
+        for r in roles:
+            argv += ['--role', r]
+        p = subprocess.run(argv, input=password + '\n', capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError_('user-password %s: %s' % (name, p.stdout + p.stderr))
+
+
+def read_credentials(path):
+    """(user, password) from a credentials file the runtime wrote (`user = ...`, `password = ...`)."""
+    values = {}
+    with open(path) as f:
+        for line in f:
+            if '=' in line and not line.lstrip().startswith('#'):
+                k, v = line.split('=', 1)
+                values[k.strip()] = v.strip()
+    return values['user'], values['password']
+
+
+def basic_auth(user, password):
+    return 'Basic ' + base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
 
 
 def _listener(port):

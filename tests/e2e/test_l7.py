@@ -3,8 +3,9 @@
 d7b d7c, each running the project's L7 dispatcher process (l7-dispatcher/, one JVM per host, in its network
 namespace) in front of its own two servers on its own back network (d7a: srv1 srv2, d7b: srv3 srv4, d7c: srv5
 srv6). The dispatchers report to the standalone runtime (the controller, REST on 0.0.0.0 so the management
-network 10.254.0.0/24 reaches it) and take its directory; their control REST (:8082) is read from the root
-namespace over the same management network.
+network 10.254.0.0/24 reaches it) as its user `l7` (role l7-reporter: reports and the directory only, HTTP
+BASIC from the controller URL's user-info) and take its directory; their control REST (:8082) is read from the
+root namespace over the same management network.
 
 Evidence is collected at three independent places: at the client (status, X-Server of the fwlbnet HTTP
 server, the dispatcher's debug headers X-Fwlb-Dispatcher / X-Fwlb-Relayed-By, Set-Cookie), at the servers
@@ -105,9 +106,11 @@ class Fleet:
     def config(self, name, mode):
         d = self.dispatchers[name]
         # the standalone runtime serves plain HTTP on the management network: allowed explicitly (the dispatcher
-        # warns); against ONOS use https:// and directory.controllerCaFile
+        # warns); against ONOS use https:// and directory.controllerCaFile. The dispatcher reports as its own user.
+        user, password = self.topo.reporter
         directory = {'mode': mode, 'reportIntervalMs': 500, 'allowInsecureController': True,
-                     'controllerUrl': 'http://10.254.0.254:%d/onos/cluster-dispatch' % self.topo.runtime.rest_port}
+                     'controllerUrl': 'http://%s:%s@10.254.0.254:%d/onos/cluster-dispatch'
+                                      % (user, password, self.topo.runtime.rest_port)}
         if mode == 'broadcast':
             directory['peers'] = [{'id': p, 'relay': '%s:8081' % self.dispatchers[p]['ip']}
                                   for p in self.names() if p != name]
@@ -260,6 +263,9 @@ def fig5(workdir):
     if not os.path.exists(L7_JAR):
         pytest.skip('L7 dispatcher not built (mvn -pl l7-dispatcher install)')
     t = start_topology('fig5', workdir, extra=['--rest-address', '0.0.0.0'])
+    # the dispatchers' own user: it may report and read the directory, nothing else
+    t.reporter = ('l7', base64.urlsafe_b64encode(os.urandom(18)).decode())
+    t.runtime.add_user(*t.reporter, roles=['l7-reporter'])
     fleet = Fleet(t, workdir)
     try:
         wait_for(lambda: any(20000 <= f['priority'] < 21000 for f in t.net.flows('d1', sync=False)), 40,

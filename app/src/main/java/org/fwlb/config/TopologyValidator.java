@@ -30,7 +30,9 @@ import static org.fwlb.config.JsonFields.quote;
 /**
  * Cross-reference and uniqueness rules of a topology: duplicate ids, MACs, IPs and switch ports; unknown
  * references; cycles in the dispatch tree; servers in no stage; services no server can serve; policy and
- * mode combinations; subnets. Error paths follow the JSON layout (list positions).
+ * mode combinations; subnets: with a sandwich every address (gateways, firewall interfaces, servers,
+ * dispatchers, VIPs) lies in its external or internal subnet — traffic to any other address has no way through
+ * the sandwich. Error paths follow the JSON layout (list positions).
  */
 public final class TopologyValidator {
     private static final String FWS = "sandwich.firewalls";
@@ -67,6 +69,7 @@ public final class TopologyValidator {
         checkCycles();
         checkServersInStage();
         checkServices();
+        checkAddressesInSubnets();
     }
 
     // ---- ids ----
@@ -172,6 +175,31 @@ public final class TopologyValidator {
         String prev = hostIps.putIfAbsent(ip, path);
         if (prev != null) {
             errors.add(path, ip + " is already used by " + prev);
+        }
+    }
+
+    // Without a sandwich fwlb knows no subnet, so there is nothing to check an address against.
+    private void checkAddressesInSubnets() {
+        FirewallDispatcher ext = t.external().orElse(null);
+        FirewallDispatcher in = t.internal().orElse(null);
+        if (ext == null || in == null) {
+            return;
+        }
+        for (int i = 0; i < t.servers().size(); i++) {
+            inSubnet(t.servers().get(i).ip(), child(element("servers", i), "ip"), ext, in);
+        }
+        for (int i = 0; i < t.dispatchers().size(); i++) {
+            inSubnet(t.dispatchers().get(i).ip(), child(element("dispatchers", i), "ip"), ext, in);
+        }
+        for (int i = 0; i < t.services().size(); i++) {
+            inSubnet(t.services().get(i).vip(), child(element("services", i), "vip"), ext, in);
+        }
+    }
+
+    private void inSubnet(IpAddress ip, String path, FirewallDispatcher ext, FirewallDispatcher in) {
+        if (!ext.subnet().contains(ip) && !in.subnet().contains(ip)) {
+            errors.add(path, ip + " is outside every configured subnet (sandwich.external.subnet " + ext.subnet()
+                    + ", sandwich.internal.subnet " + in.subnet() + ")");
         }
     }
 

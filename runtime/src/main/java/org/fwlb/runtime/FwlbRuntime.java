@@ -15,9 +15,11 @@ import org.fwlb.runtime.core.RuntimeAuditService;
 import org.fwlb.runtime.core.RuntimeCoreService;
 import org.fwlb.runtime.core.SingleNodeClusterService;
 import org.fwlb.runtime.netcfg.NetcfgDocument;
+import org.fwlb.runtime.netcfg.OpenFlowDeviceConfig;
 import org.fwlb.runtime.netcfg.RuntimeNetworkConfigManager;
 import org.fwlb.runtime.registry.RuntimeDirectories;
 import org.fwlb.runtime.registry.ServiceRegistry;
+import org.fwlb.runtime.rest.RestSecurity;
 import org.fwlb.runtime.rest.RestServer;
 import org.fwlb.runtime.scr.BundleClassPath;
 import org.fwlb.runtime.scr.BundleInfo;
@@ -93,6 +95,8 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
                 : new LocalMastershipService(clusterService, dispatcher);
         this.storageService = new InMemoryStorageService(b.storeBackend != null ? b.storeBackend : new StoreBackend(true));
         this.netcfg = new RuntimeNetworkConfigManager(coreService, dispatcher);
+        // as ONOS's OpenFlow controller: devices/<id>/openflow (keyAlias for strict TLS)
+        netcfg.registerConfigFactory(OpenFlowDeviceConfig.FACTORY);
         this.scr = new ComponentRuntime(registry);
         this.componentConfig = new RuntimeComponentConfigManager(scr);
         scr.setConfigurationSource(componentConfig);
@@ -131,7 +135,10 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
                 network.start();
             }
             if (config.restPort >= 0) {
-                rest = new RestServer(registry, netcfg, componentConfig, cli, this::status, bundles);
+                if (config.restSecurity == null) {
+                    throw new IllegalStateException("REST needs its users: Builder.restSecurity(...)");
+                }
+                rest = new RestServer(registry, netcfg, componentConfig, cli, this::status, bundles, config.restSecurity);
                 rest.start(config.restAddress, config.restPort);
             }
         } catch (Exception e) {
@@ -386,6 +393,7 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
         private final Map<Class<?>, Object> extraServices = new LinkedHashMap<>();
         private String restAddress = "127.0.0.1";
         private int restPort = -1;
+        private RestSecurity restSecurity;
         private boolean keepFlowsOnExit;
         private boolean processDefault = true;
 
@@ -484,6 +492,15 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
         public Builder rest(String address, int port) {
             this.restAddress = address;
             this.restPort = port;
+            return this;
+        }
+
+        /**
+         * @param security who may use REST (BASIC auth, roles), HTTPS, largest body; required with REST
+         * @return this
+         */
+        public Builder restSecurity(RestSecurity security) {
+            this.restSecurity = security;
             return this;
         }
 

@@ -7,6 +7,9 @@ import org.fwlb.runtime.core.SingleNodeClusterService;
 import org.fwlb.runtime.logging.LoggingSetup;
 import org.fwlb.runtime.netcfg.NetcfgDocument;
 import org.fwlb.runtime.netcfg.NetcfgException;
+import org.fwlb.runtime.netcfg.OpenFlowDeviceConfig;
+import org.fwlb.runtime.rest.RestSecurity;
+import org.fwlb.runtime.security.FirstStart;
 import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.fwlb.runtime.scr.ComponentState;
 import org.fwlb.runtime.scr.ComponentStatus;
@@ -20,7 +23,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bin/fwlb run}: starts a runtime on the OpenFlow southbound, applies the netcfg file, prints the
@@ -66,8 +71,15 @@ public final class Main {
     }
 
     private static int run(RuntimeOptions opts) {
+        RuntimeOptions.Security sec = opts.security();
         JsonNode netcfg;
         try {
+            long size = Files.size(opts.config());
+            if (size > sec.maxDocumentBytes()) {
+                ERR.println("fwlb run: the network configuration " + opts.config() + " has " + size
+                        + " bytes, more than the limit of " + sec.maxDocumentBytes() + " (--max-document-size)");
+                return 1;
+            }
             netcfg = new ObjectMapper().readTree(Files.readAllBytes(opts.config()));
         } catch (IOException e) {
             ERR.println("fwlb run: cannot read the network configuration " + opts.config() + ": " + e.getMessage());
@@ -82,22 +94,44 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         OutputCapture.install();
 
+        RestSecurity restSecurity = null;
+        if (opts.restPort() >= 0) {
+            try {
+                restSecurity = new RestSecurity(FirstStart.openOrCreate(sec.users()), sec.restKeyStore(),
+                                                sec.maxDocumentBytes());
+            } catch (IOException | IllegalArgumentException e) {
+                log.error("REST users file {}: {}", sec.users(), e.getMessage());
+                ERR.println("fwlb run: REST users file " + sec.users() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        AtomicReference<FwlbRuntime> self = new AtomicReference<>();
         NetworkServices southbound = null;
         if (opts.openflow()) {
-            southbound = new OpenFlowNetworkServices(OpenFlowOptions.builder()
+            OpenFlowOptions.Builder of = OpenFlowOptions.builder()
                     .port(opts.ofPort())
                     .bindAddress(opts.ofAddress())
                     .statsInterval(Duration.ofMillis((long) (opts.statsSeconds() * 1000)))
                     .adoptionGrace(Duration.ofMillis((long) (opts.adoptionSeconds() * 1000)))
                     .nodeId(SingleNodeClusterService.DEFAULT_NODE)
-                    .build());
+                    .maxMultipartBytes(sec.ofMaxMultipartBytes())
+                    .keyAliases(d -> Optional.ofNullable(self.get())
+                            .map(r -> r.netcfg().getConfig(d, OpenFlowDeviceConfig.class))
+                            .flatMap(OpenFlowDeviceConfig::keyAlias));
+            if (sec.ofTlsMode() != OpenFlowOptions.TlsMode.DISABLED) {
+                of.tls(sec.ofTlsMode(), sec.ofKeyStore().path(), sec.ofKeyStore().password(),
+                       sec.ofTrustStore().path(), sec.ofTrustStore().password());
+            }
+            southbound = new OpenFlowNetworkServices(of.build());
         }
         FwlbRuntime runtime = FwlbRuntime.builder()
                 .networkServices(southbound)
                 .storeBackend(new StoreBackend(opts.serializeStores()))
                 .rest(opts.restAddress(), opts.restPort())
+                .restSecurity(restSecurity)
                 .keepFlowsOnExit(opts.keepFlowsOnExit())
                 .build();
+        self.set(runtime);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down{}", opts.keepFlowsOnExit() ? " (keeping installed rules)" : "");

@@ -1,8 +1,17 @@
 package org.fwlb.runtime;
 
+import org.fwlb.runtime.openflow.OpenFlowOptions;
+import org.fwlb.runtime.openflow.OpenFlowOptions.TlsMode;
+import org.fwlb.runtime.rest.RestSecurity;
+import org.fwlb.runtime.security.FirstStart;
+import org.fwlb.runtime.security.KeyStoreFile;
+import org.fwlb.runtime.security.Secrets;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Options of {@code bin/fwlb run}. Parsing is strict: an unknown option, a missing value or a bad number
@@ -22,11 +31,27 @@ import java.util.Locale;
  * @param statsSeconds     flow statistics polling period
  * @param adoptionSeconds  how long unowned rules found on a reconnecting switch wait to be adopted
  * @param help             --help was given
+ * @param security         REST users and TLS, OpenFlow TLS, size limits
  */
 public record RuntimeOptions(Path config, int ofPort, String ofAddress, int restPort, String restAddress,
                              Path logFile, String logLevel, boolean keepFlowsOnExit, boolean openflow,
                              boolean strict, boolean serializeStores, double statsSeconds, double adoptionSeconds,
-                             boolean help) {
+                             boolean help, Security security) {
+
+    /**
+     * The security options.
+     *
+     * @param users               REST users file
+     * @param restKeyStore        HTTPS key store, or null for HTTP
+     * @param maxDocumentBytes    largest netcfg file and REST request body
+     * @param ofTlsMode           OpenFlow TLS mode (ONOS's tlsMode)
+     * @param ofKeyStore          OpenFlow key store (null when disabled)
+     * @param ofTrustStore        OpenFlow trust store (null when disabled)
+     * @param ofMaxMultipartBytes largest multipart reply of a switch
+     */
+    public record Security(Path users, KeyStoreFile restKeyStore, long maxDocumentBytes, TlsMode ofTlsMode,
+                           KeyStoreFile ofKeyStore, KeyStoreFile ofTrustStore, long ofMaxMultipartBytes) {
+    }
 
     /** Usage text of {@code bin/fwlb run}. */
     public static final String USAGE = String.join("\n",
@@ -38,7 +63,19 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
             "  --of-port N              OpenFlow listen port (default 6653)",
             "  --of-address ADDR        OpenFlow bind address (default 0.0.0.0)",
             "  --rest-port N            REST port: /onos/v1/..., the apps' /onos/<app>/..., the CLI (default 8181)",
-            "  --rest-address ADDR      REST bind address (default 127.0.0.1; REST has no authentication)",
+            "  --rest-address ADDR      REST bind address (default 127.0.0.1)",
+            "  --users FILE             REST users and roles (default ~/.fwlb/users.properties; created with a",
+            "                           random admin password, written to 'credentials' next to it, if missing)",
+            "  --rest-key-store FILE    serve REST over HTTPS (TLS 1.2+) with this key store",
+            "  --rest-key-store-password PASS   its password: PASS, env:VARIABLE or file:PATH",
+            "  --rest-key-store-type T  PKCS12 (default) or JKS",
+            "  --max-document-size N    largest --config file and REST request body in bytes (default 1048576)",
+            "  --of-tls-mode MODE       OpenFlow TLS as ONOS's tlsMode: disabled (default), enabled, strict",
+            "  --of-key-store FILE      OpenFlow TLS key store (ONOS keyStore)",
+            "  --of-key-store-password PASS     its password: PASS, env:VARIABLE or file:PATH",
+            "  --of-trust-store FILE    certificates switches may present (ONOS trustStore)",
+            "  --of-trust-store-password PASS   its password: PASS, env:VARIABLE or file:PATH",
+            "  --of-max-multipart-bytes N  largest multipart reply of a switch (default 134217728)",
             "  --log-file FILE          log file (default fwlb-runtime.log; 'none' for console only)",
             "  --log-level LEVEL        TRACE, DEBUG, INFO (default), WARN or ERROR",
             "  --keep-flows-on-exit     leave the installed rules on the switches on shutdown",
@@ -66,6 +103,16 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
      * @throws UsageException naming the problem
      */
     public static RuntimeOptions parse(List<String> args) {
+        return parse(args, System.getenv());
+    }
+
+    /**
+     * @param args arguments after "run"
+     * @param env  environment (for env:VARIABLE passwords)
+     * @return the options
+     * @throws UsageException naming the problem
+     */
+    public static RuntimeOptions parse(List<String> args, Map<String, String> env) {
         Path config = null;
         int ofPort = 6653;
         String ofAddress = "0.0.0.0";
@@ -80,6 +127,17 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
         double stats = 2;
         double grace = 15;
         boolean help = false;
+        Path users = FirstStart.defaultUsersFile();
+        String restKs = null;
+        String restKsPw = null;
+        String restKsType = null;
+        long maxDoc = RestSecurity.DEFAULT_MAX_BODY;
+        TlsMode ofTls = TlsMode.DISABLED;
+        String ofKs = null;
+        String ofKsPw = null;
+        String ofTs = null;
+        String ofTsPw = null;
+        long ofMaxMultipart = OpenFlowOptions.DEFAULT_MAX_MULTIPART_BYTES;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String value = null;
@@ -113,6 +171,17 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                 case "--log-level":
                 case "--stats-interval":
                 case "--adoption-grace":
+                case "--users":
+                case "--rest-key-store":
+                case "--rest-key-store-password":
+                case "--rest-key-store-type":
+                case "--max-document-size":
+                case "--of-tls-mode":
+                case "--of-key-store":
+                case "--of-key-store-password":
+                case "--of-trust-store":
+                case "--of-trust-store-password":
+                case "--of-max-multipart-bytes":
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException(a + " needs a value");
@@ -128,7 +197,18 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                         case "--log-file": logFile = value.equals("none") ? null : Path.of(value); break;
                         case "--log-level": logLevel = level(value); break;
                         case "--stats-interval": stats = seconds(a, value, false); break;
-                        default: grace = seconds(a, value, true); break;
+                        case "--adoption-grace": grace = seconds(a, value, true); break;
+                        case "--users": users = Path.of(value); break;
+                        case "--rest-key-store": restKs = value; break;
+                        case "--rest-key-store-password": restKsPw = value; break;
+                        case "--rest-key-store-type": restKsType = value; break;
+                        case "--max-document-size": maxDoc = bytes(a, value, 1024); break;
+                        case "--of-tls-mode": ofTls = tlsMode(value); break;
+                        case "--of-key-store": ofKs = value; break;
+                        case "--of-key-store-password": ofKsPw = value; break;
+                        case "--of-trust-store": ofTs = value; break;
+                        case "--of-trust-store-password": ofTsPw = value; break;
+                        default: ofMaxMultipart = bytes(a, value, 65_535); break;
                     }
                     break;
                 default:
@@ -138,8 +218,65 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
         if (config == null && !help) {
             throw new UsageException("--config <netcfg.json> is required");
         }
+        KeyStoreFile restStore = null;
+        if (restKs != null) {
+            restStore = store("--rest-key-store", restKs, restKsPw, restKsType == null ? "PKCS12" : restKsType, env);
+        } else if (restKsPw != null || restKsType != null) {
+            throw new UsageException("--rest-key-store-password and --rest-key-store-type need --rest-key-store");
+        }
+        KeyStoreFile ofStore = null;
+        KeyStoreFile ofTrust = null;
+        if (ofTls != TlsMode.DISABLED) {
+            List<String> missing = new ArrayList<>();
+            for (String[] o : new String[][] {{"--of-key-store", ofKs}, {"--of-key-store-password", ofKsPw},
+                    {"--of-trust-store", ofTs}, {"--of-trust-store-password", ofTsPw}}) {
+                if (o[1] == null) {
+                    missing.add(o[0]);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new UsageException("--of-tls-mode " + ofTls.name().toLowerCase(Locale.ROOT) + " needs "
+                        + String.join(", ", missing));
+            }
+            ofStore = store("--of-key-store", ofKs, ofKsPw, "JKS", env);
+            ofTrust = store("--of-trust-store", ofTs, ofTsPw, "JKS", env);
+        } else if (ofKs != null || ofKsPw != null || ofTs != null || ofTsPw != null) {
+            throw new UsageException("--of-key-store and --of-trust-store need --of-tls-mode enabled or strict");
+        }
         return new RuntimeOptions(config, ofPort, ofAddress, restPort, restAddress, logFile, logLevel, keep,
-                                  openflow, strict, serialize, stats, grace, help);
+                                  openflow, strict, serialize, stats, grace, help,
+                                  new Security(users, restStore, maxDoc, ofTls, ofStore, ofTrust, ofMaxMultipart));
+    }
+
+    private static KeyStoreFile store(String option, String path, String password, String type, Map<String, String> env) {
+        if (password == null) {
+            throw new UsageException(option + " needs " + option + "-password");
+        }
+        try {
+            return new KeyStoreFile(Path.of(path), Secrets.resolve(option + "-password", password, env), type);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static TlsMode tlsMode(String v) {
+        try {
+            return TlsMode.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--of-tls-mode: '" + v + "' is not disabled, enabled or strict");
+        }
+    }
+
+    private static long bytes(String option, String v, long min) {
+        try {
+            long n = Long.parseLong(v);
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + ": '" + v + "' is not a number of bytes (at least " + min + ")");
+        }
     }
 
     private static int port(String option, String v) {

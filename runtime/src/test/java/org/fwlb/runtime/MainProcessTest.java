@@ -1,6 +1,7 @@
 package org.fwlb.runtime;
 
 import org.fwlb.runtime.cli.CliClient;
+import org.fwlb.runtime.security.Credentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,14 +13,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bin/fwlb run} as a process: ready line, CLI against it, SIGTERM shutdown, start-up failures. */
@@ -34,6 +38,8 @@ class MainProcessTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens", "java.base/java.lang.invoke=ALL-UNNAMED",
                 "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                // never the real ~/.fwlb: the runtime creates its users file there when it has none
+                "-Duser.home=" + dir.resolve("home"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(dir.toFile()).start();
@@ -73,11 +79,30 @@ class MainProcessTest {
             assertTrue(m.lookingAt(), ready);
             assertTrue(Integer.parseInt(m.group(1)) > 0);
 
+            // first start: a users file with one admin, its random password in a file only the owner reads
+            Path state = dir.resolve("home").resolve(".fwlb");
+            Path creds = state.resolve("credentials");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(creds)));
+            assertEquals("rw-------", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(state.resolve("users.properties"))));
+            String password = Credentials.read(creds).password();
+
             ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+            ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
             int code = CliClient.run(List.of("--rest", "127.0.0.1:" + m.group(2), "runtime:components"),
-                                     new PrintStream(cliOut, true), new PrintStream(new ByteArrayOutputStream(), true));
-            assertEquals(0, code);
+                                     Map.of("FWLB_CREDENTIALS", creds.toString()),
+                                     new PrintStream(cliOut, true), new PrintStream(cliErr, true));
+            assertEquals(0, code, cliErr.toString());
             assertTrue(cliOut.toString(StandardCharsets.UTF_8).contains("ACTIVE"), cliOut.toString());
+            code = CliClient.run(List.of("--rest", "127.0.0.1:" + m.group(2), "runtime:components"),
+                                 Map.of("FWLB_CREDENTIALS", dir.resolve("none").toString()),
+                                 new PrintStream(cliOut, true), new PrintStream(cliErr, true));
+            assertEquals(CliClient.REFUSED, code);
+
+            String logText = Files.readString(log);
+            assertTrue(logText.contains("REST users file " + state.resolve("users.properties")
+                    + " did not exist: created it with the user 'admin'") && logText.contains(creds.toString()), logText);
+            assertFalse(logText.contains(password), "the log never holds the password");
         } finally {
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not stop on SIGTERM");
@@ -115,5 +140,33 @@ class MainProcessTest {
         String qerr = drain(q.getErrorStream());
         assertEquals(2, q.exitValue(), qerr);
         assertTrue(qerr.contains("--of-port: 'abc' is not a port number") && qerr.contains("Usage: bin/fwlb run"), qerr);
+    }
+
+    @Test
+    void aNetworkConfigurationAboveTheSizeLimitIsNotRead() throws Exception {
+        Path netcfg = dir.resolve("big.json");
+        Files.writeString(netcfg, "{\"devices\": {}, \"pad\": \"" + "x".repeat(4096) + "\"}");
+        Process p = start("run", "--config", netcfg.toString(), "--no-openflow", "--rest-port", "0",
+                          "--max-document-size", "2048", "--log-file", "none");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = drain(p.getErrorStream());
+        assertEquals(1, p.exitValue(), err);
+        assertTrue(err.contains("has " + Files.size(netcfg) + " bytes, more than the limit of 2048 (--max-document-size)"),
+                   err);
+    }
+
+    @Test
+    void aBrokenUsersFileStopsTheStart() throws Exception {
+        Path netcfg = dir.resolve("netcfg.json");
+        Files.writeString(netcfg, "{}");
+        Path users = dir.resolve("users.properties");
+        Files.writeString(users, "admin = rocks,admin\n");
+        Process p = start("run", "--config", netcfg.toString(), "--no-openflow", "--rest-port", "0",
+                          "--users", users.toString(), "--log-file", "none");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = drain(p.getErrorStream());
+        assertEquals(1, p.exitValue(), err);
+        assertTrue(err.contains(users + " line 1: password hash is not pbkdf2-sha256"), err);
+        assertFalse(err.contains("rocks"), "the bad value is not echoed: " + err);
     }
 }

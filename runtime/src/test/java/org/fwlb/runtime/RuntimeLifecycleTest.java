@@ -4,6 +4,7 @@ import org.fwlb.runtime.registry.RuntimeDirectories;
 import org.fwlb.runtime.scr.ComponentState;
 import org.fwlb.runtime.scr.ComponentStatus;
 import org.fwlb.runtime.testutil.FakeNetworkServices;
+import org.fwlb.runtime.testutil.TestUsers;
 import org.junit.jupiter.api.Test;
 import org.onlab.osgi.DefaultServiceDirectory;
 import org.onlab.osgi.ServiceNotFoundException;

@@ -1,9 +1,13 @@
 package org.fwlb.runtime;
 
+import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,5 +56,62 @@ class RuntimeOptionsTest {
                 () -> RuntimeOptions.parse(List.of("--config", "x", "--log-level", "loud"))).getMessage()
                 .contains("unknown level loud"));
         assertTrue(RuntimeOptions.parse(List.of("--help")).help());
+    }
+
+    private static String usage(List<String> args, Map<String, String> env) {
+        List<String> all = new java.util.ArrayList<>(List.of("--config", "x"));
+        all.addAll(args);
+        return assertThrows(RuntimeOptions.UsageException.class, () -> RuntimeOptions.parse(all, env)).getMessage();
+    }
+
+    @Test
+    void securityDefaultsAreSecure() {
+        RuntimeOptions.Security s = RuntimeOptions.parse(List.of("--config", "n.json")).security();
+        assertEquals(Path.of(System.getProperty("user.home"), ".fwlb", "users.properties"), s.users());
+        assertNull(s.restKeyStore(), "HTTPS needs a key store the operator gives");
+        assertEquals(1 << 20, s.maxDocumentBytes());
+        assertEquals(OpenFlowOptions.TlsMode.DISABLED, s.ofTlsMode());
+        assertEquals(128L << 20, s.ofMaxMultipartBytes());
+    }
+
+    @Test
+    void securityOptionsAndTheirPasswords(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "from-file\nignored\n");
+        RuntimeOptions.Security s = RuntimeOptions.parse(List.of("--config", "n.json", "--users", "u.properties",
+                "--rest-key-store", "k.p12", "--rest-key-store-password", "env:KS_PW", "--rest-key-store-type", "jks",
+                "--max-document-size", "2048", "--of-tls-mode", "STRICT", "--of-key-store", "of.jks",
+                "--of-key-store-password", "file:" + pw, "--of-trust-store", "trust.jks",
+                "--of-trust-store-password", "literal", "--of-max-multipart-bytes", "1000000"),
+                Map.of("KS_PW", "from-env")).security();
+        assertEquals(Path.of("u.properties"), s.users());
+        assertEquals("from-env", new String(s.restKeyStore().password()));
+        assertEquals("JKS", s.restKeyStore().type());
+        assertEquals(2048, s.maxDocumentBytes());
+        assertEquals(OpenFlowOptions.TlsMode.STRICT, s.ofTlsMode());
+        assertEquals("from-file", new String(s.ofKeyStore().password()));
+        assertEquals("literal", new String(s.ofTrustStore().password()));
+        assertEquals(1_000_000, s.ofMaxMultipartBytes());
+    }
+
+    @Test
+    void badSecurityOptionsNameTheProblem() {
+        Map<String, String> env = Map.of();
+        assertEquals("--rest-key-store needs --rest-key-store-password", usage(List.of("--rest-key-store", "k"), env));
+        assertEquals("--rest-key-store-password and --rest-key-store-type need --rest-key-store",
+                     usage(List.of("--rest-key-store-password", "p"), env));
+        assertEquals("--rest-key-store-password: environment variable NOPE is not set",
+                     usage(List.of("--rest-key-store", "k", "--rest-key-store-password", "env:NOPE"), env));
+        assertTrue(usage(List.of("--rest-key-store", "k", "--rest-key-store-password", "file:/no/such/file"), env)
+                   .startsWith("--rest-key-store-password: cannot read /no/such/file"));
+        assertTrue(usage(List.of("--rest-key-store", "k", "--rest-key-store-password", "p", "--rest-key-store-type",
+                                 "pem"), env).contains("PEM is not one of [PKCS12, JKS]"));
+        assertEquals("--of-tls-mode: 'on' is not disabled, enabled or strict", usage(List.of("--of-tls-mode", "on"), env));
+        assertEquals("--of-tls-mode enabled needs --of-key-store-password, --of-trust-store, --of-trust-store-password",
+                     usage(List.of("--of-tls-mode", "enabled", "--of-key-store", "k"), env));
+        assertEquals("--of-key-store and --of-trust-store need --of-tls-mode enabled or strict",
+                     usage(List.of("--of-key-store", "k", "--of-key-store-password", "p"), env));
+        assertTrue(usage(List.of("--max-document-size", "10"), env).contains("at least 1024"));
+        assertTrue(usage(List.of("--of-max-multipart-bytes", "-1"), env).contains("is not a number of bytes"));
     }
 }

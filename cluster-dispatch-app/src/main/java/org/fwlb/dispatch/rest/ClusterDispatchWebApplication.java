@@ -1,7 +1,9 @@
 package org.fwlb.dispatch.rest;
 
 import org.onlab.rest.AbstractWebApplication;
+import org.onlab.rest.AuthorizationFilter;
 
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -10,7 +12,11 @@ import java.util.Set;
 public class ClusterDispatchWebApplication extends AbstractWebApplication {
     @Override
     public Set<Class<?>> getClasses() {
-        return getClasses(DispatchTreeWebResource.class, DispatchWebResource.class, L7WebResource.class,
-                          org.fwlb.api.ReadinessWebResource.class);
+        Set<Class<?>> classes = new LinkedHashSet<>(getClasses(DispatchTreeWebResource.class,
+                DispatchWebResource.class, L7WebResource.class, org.fwlb.api.ReadinessWebResource.class));
+        // ONOS's rules plus the L7/3 reporters' role (see DispatchAuthorizationFilter)
+        classes.remove(AuthorizationFilter.class);
+        classes.add(DispatchAuthorizationFilter.class);
+        return classes;
     }
 }

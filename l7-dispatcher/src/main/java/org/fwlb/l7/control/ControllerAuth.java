@@ -8,8 +8,8 @@ import java.util.Base64;
 
 /**
  * HTTP BASIC credentials for the controller's REST, taken from the user-info part of the controller URL
- * ({@code http://onos:rocks@onos-host:8181/onos/cluster-dispatch}): ONOS protects its REST with BASIC auth; the
- * standalone runtime ignores the header.
+ * ({@code http://l7:PASSWORD@onos-host:8181/onos/cluster-dispatch}): ONOS and the standalone runtime protect their
+ * REST with BASIC auth; give a user with the role l7-reporter (it may only report and read the directory).
  */
 public final class ControllerAuth {
 

@@ -3,6 +3,7 @@ package org.fwlb.l7.config;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,12 @@ class DispatcherConfigTest {
         rejects(MIN.replace("\"servers\"", "\"pool\":{\"maxPerServer\":0},\"servers\""), "pool.maxPerServer");
         rejects(MIN.replace("\"servers\"", "\"directory\":{\"controllerUrl\":\"ftp://x\"},\"servers\""),
                 "directory.controllerUrl");
+        ConfigException e = assertThrows(ConfigException.class, () -> DispatcherConfig.parse(MIN.replace("\"servers\"",
+                "\"directory\":{\"controllerUrl\":\"ftp://l7:s3cret@x/c\"},\"servers\"")));
+        assertFalse(e.getMessage().contains("s3cret"), "the controller password is not echoed: " + e.getMessage());
+        assertFalse(assertThrows(ConfigException.class, () -> DispatcherConfig.parse(MIN.replace("\"servers\"",
+                "\"directory\":{\"controllerUrl\":\"http://l7:s3 cret@x\"},\"servers\""))).getMessage()
+                .contains("s3"), "nor in a URL that does not parse");
         rejects(MIN.replace("}]}", "},{\"id\":\"srv1\",\"ip\":\"10.0.11.22\"}]}"), "servers[1].id");
         // issue 14: security settings are checked as strictly
         String at = "\"servers\"";
@@ -94,5 +101,12 @@ class DispatcherConfigTest {
         rejects(MIN.replace(at, "\"limits\":{\"bodyBufferBytes\":10}," + at), "limits.bodyBufferBytes");
         rejects("{\"id\":\"d\"", "config");
         rejects("[]", "config");
+    }
+
+    @Test
+    void theControllerMayBeReachedOverHttps() {
+        DispatcherConfig c = DispatcherConfig.parse(MIN.replace("\"servers\"",
+                "\"directory\":{\"controllerUrl\":\"https://l7:pw@ctl:8443/onos/cluster-dispatch\"},\"servers\""));
+        assertEquals("https", c.directory().controllerUrl().getScheme());
     }
 }

@@ -74,6 +74,8 @@ final class FakeSwitch implements AutoCloseable {
     volatile boolean holdBarriers;
     volatile Predicate<OFFlowMod> rejectFlowMod = fm -> false;
     volatile boolean closedByPeer;
+    /** Parts of the PORT_DESC reply (REPLY_MORE on all but the last). */
+    volatile int portDescParts = 1;
 
     /** One flow in the fake table. */
     static final class Flow {
@@ -108,7 +110,19 @@ final class FakeSwitch implements AutoCloseable {
 
     /** Connects, sends HELLO (OpenFlow 1.3 with a version bitmap) and starts answering. */
     FakeSwitch connect(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        return connect(port, null);
+    }
+
+    /**
+     * As {@link #connect(int)}, over TLS when a context is given (its key manager holds the switch's certificate).
+     *
+     * @param port controller port
+     * @param tls  TLS context, or null for plain TCP
+     * @return this
+     * @throws IOException if the connection fails
+     */
+    FakeSwitch connect(int port, javax.net.ssl.SSLContext tls) throws IOException {
+        socket = tls == null ? new Socket("127.0.0.1", port) : tls.getSocketFactory().createSocket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         send(F.buildHello().setXid(1).setElements(List.of(F.buildHelloElemVersionbitmap()
@@ -154,7 +168,7 @@ final class FakeSwitch implements AutoCloseable {
                 record(m, msg);
                 handle(m);
             }
-        } catch (EOFException | java.net.SocketException e) {
+        } catch (EOFException | java.net.SocketException | javax.net.ssl.SSLException e) {
             closedByPeer = true;
         } catch (Exception e) {
             closedByPeer = true;
@@ -353,7 +367,13 @@ final class FakeSwitch implements AutoCloseable {
         long xid = req.getXid();
         switch (req.getStatsType()) {
             case PORT_DESC:
-                send(F.buildPortDescStatsReply().setXid(xid).setEntries(ports).build());
+                List<OFPortDesc> all = new ArrayList<>(ports);
+                int parts = Math.max(1, portDescParts);
+                for (int i = 0; i < parts; i++) {
+                    List<OFPortDesc> slice = all.subList(all.size() * i / parts, all.size() * (i + 1) / parts);
+                    send(F.buildPortDescStatsReply().setXid(xid).setEntries(slice).setFlags(i < parts - 1
+                            ? EnumSet.of(OFStatsReplyFlags.REPLY_MORE) : EnumSet.noneOf(OFStatsReplyFlags.class)).build());
+                }
                 break;
             case DESC:
                 send(F.buildDescStatsReply().setXid(xid).setMfrDesc("fwlb tests").setHwDesc("fake")

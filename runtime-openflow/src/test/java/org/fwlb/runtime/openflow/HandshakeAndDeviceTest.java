@@ -189,16 +189,4 @@ class HandshakeAndDeviceTest extends RuntimeTestBase {
             assertEquals(5, header[1], "FEATURES_REQUEST follows");
         }
     }
-
-    @Test
-    void newConnectionOfSameDatapathReplacesTheOldOne() throws Exception {
-        OpenFlowRuntime rt = start();
-        FakeSwitch first = connect(rt, 9, 1);
-        FakeSwitch second = new FakeSwitch(9, 1).connect(rt.boundPort());
-        switches.add(second);
-        assertTrue(first.awaitClosed(WAIT), "the older connection is closed");
-        Thread.sleep(300);
-        assertTrue(rt.deviceService().isAvailable(deviceId(9)), "device stays available on the newer connection");
-        assertEquals(2, rt.stats().forDevice(deviceId(9)).connects());
-    }
 }

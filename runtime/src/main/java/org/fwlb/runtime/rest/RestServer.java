@@ -1,12 +1,18 @@
 package org.fwlb.runtime.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.fwlb.runtime.cfg.RuntimeComponentConfigManager;
 import org.fwlb.runtime.cli.CliService;
 import org.fwlb.runtime.netcfg.RuntimeNetworkConfigManager;
@@ -14,11 +20,14 @@ import org.fwlb.runtime.registry.ServiceRegistry;
 import org.fwlb.runtime.scr.BundleInfo;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
+import org.onlab.rest.AuthorizationFilter;
+import org.onlab.rest.exceptions.ForbiddenMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.servlet.DispatcherType;
 import javax.servlet.Servlet;
+import java.net.InetAddress;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -26,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +43,8 @@ import java.util.function.Supplier;
  * component configuration), {@code /fwlb-runtime} (CLI, status), and each bundle that declares a
  * {@code Web-ContextPath} with a {@code WEB-INF/web.xml}, served at that path with the servlets its
  * web.xml declares (for ONOS apps: Jersey's ServletContainer with the app's {@code javax.ws.rs.Application}).
+ * Every context is guarded by a {@link SecurityFilter} (BASIC auth, roles, JSON-only changes, body limit);
+ * HTTPS when {@link RestSecurity#tls()} is set (TLS 1.2 and 1.3 only).
  */
 public final class RestServer implements AutoCloseable {
 
@@ -42,6 +54,8 @@ public final class RestServer implements AutoCloseable {
     public static final String ONOS_V1 = "/onos/v1";
     /** The runtime's own context path. */
     public static final String RUNTIME = "/fwlb-runtime";
+    /** Roles ONOS's core REST admits (its web.xml auth-constraint). */
+    static final Set<String> ONOS_ROLES = Set.of("admin", "viewer");
 
     private final ServiceRegistry registry;
     private final RuntimeNetworkConfigManager netcfg;
@@ -49,6 +63,7 @@ public final class RestServer implements AutoCloseable {
     private final CliService cli;
     private final Supplier<ObjectNode> status;
     private final List<BundleInfo> bundles;
+    private final RestSecurity security;
     private final Map<String, String> webContexts = new LinkedHashMap<>();
     private final List<String> webErrors = new ArrayList<>();
     private Server server;
@@ -61,15 +76,17 @@ public final class RestServer implements AutoCloseable {
      * @param cli      command runner
      * @param status   status report
      * @param bundles  bundles whose web contexts to serve
+     * @param security users, HTTPS, body limit
      */
     public RestServer(ServiceRegistry registry, RuntimeNetworkConfigManager netcfg, RuntimeComponentConfigManager cfg,
-                      CliService cli, Supplier<ObjectNode> status, List<BundleInfo> bundles) {
+                      CliService cli, Supplier<ObjectNode> status, List<BundleInfo> bundles, RestSecurity security) {
         this.registry = registry;
         this.netcfg = netcfg;
         this.cfg = cfg;
         this.cli = cli;
         this.status = status;
         this.bundles = bundles;
+        this.security = security;
     }
 
     /**
@@ -79,7 +96,22 @@ public final class RestServer implements AutoCloseable {
      */
     public void start(String address, int port) throws Exception {
         server = new Server();
-        connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        if (security.tls() != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(security.tls().load("REST key store"));
+            ssl.setKeyStorePassword(new String(security.tls().password()));
+            ssl.setKeyManagerPassword(new String(security.tls().password()));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            http.setSecureScheme("https");
+            // clients reach the runtime by IP address as often as by name: the certificate is theirs to check
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                                            new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost(address);
         connector.setPort(port);
         server.addConnector(connector);
@@ -90,6 +122,10 @@ public final class RestServer implements AutoCloseable {
                 .registerInstances(new NetworkConfigResource(netcfg), new ComponentConfigResource(cfg));
         contexts.addHandler(jersey(ONOS_V1, onos));
         contexts.addHandler(jersey(RUNTIME, new ResourceConfig().registerInstances(new RuntimeResource(cli, status))));
+        if (security.tls() == null && !InetAddress.getByName(address).isLoopbackAddress()) {
+            log.warn("REST listens on {} over plain HTTP: passwords cross the network readable by anyone on the"
+                     + " path; give it a key store (--rest-key-store) for HTTPS", address);
+        }
         server.start();
         for (BundleInfo b : bundles) {
             Optional<String> path = b.header(BundleInfo.WEB_CONTEXT_PATH);
@@ -97,7 +133,9 @@ public final class RestServer implements AutoCloseable {
                 deploy(contexts, b, normalise(path.get()));
             }
         }
-        log.info("REST listening on {}:{}; web contexts {}", address, boundPort(), webContexts.keySet());
+        log.info("REST listening on {}:{} ({}; users from {}); web contexts {}", address, boundPort(),
+                 security.tls() == null ? "HTTP" : "HTTPS", security.users().file().map(Object::toString).orElse("memory"),
+                 webContexts.keySet());
     }
 
     private static String normalise(String path) {
@@ -108,9 +146,10 @@ public final class RestServer implements AutoCloseable {
     private ServletContextHandler jersey(String path, ResourceConfig config) {
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath(path);
+        // as ONOS's core REST: its web.xml admits admin and viewer, its AuthorizationFilter lets a viewer only read
+        config.register(AuthorizationFilter.class).register(ForbiddenMapper.class);
         ctx.addServlet(new ServletHolder(new ServletContainer(config)), "/*");
-        ctx.addFilter(new FilterHolder(new RuntimeRequestFilter(registry, getClass().getClassLoader())), "/*",
-                      EnumSet.of(DispatcherType.REQUEST));
+        guard(ctx, ONOS_ROLES, WebXml.KARAF_REALM, getClass().getClassLoader());
         webContexts.put(path, "fwlb-runtime");
         return ctx;
     }
@@ -144,8 +183,11 @@ public final class RestServer implements AutoCloseable {
                 }
                 holders.add(h);
             }
-            ctx.addFilter(new FilterHolder(new RuntimeRequestFilter(registry, bundle.classLoader())), "/*",
-                          EnumSet.of(DispatcherType.REQUEST));
+            if (!xml.constrained()) {
+                log.warn("{}: web.xml has no security constraint; the runtime still requires an authenticated user",
+                         where);
+            }
+            guard(ctx, xml.authRoles(), xml.realm(), bundle.classLoader());
             contexts.addHandler(ctx);
             ctx.start();
             for (ServletHolder h : holders) {
@@ -164,6 +206,13 @@ public final class RestServer implements AutoCloseable {
             webErrors.add(msg);
             log.error(msg, e);
         }
+    }
+
+    private void guard(ServletContextHandler ctx, Set<String> roles, String realm, ClassLoader loader) {
+        EnumSet<DispatcherType> req = EnumSet.of(DispatcherType.REQUEST);
+        ctx.addFilter(new FilterHolder(new SecurityFilter(security.users(), roles, realm, security.maxBodyBytes())),
+                      "/*", req);
+        ctx.addFilter(new FilterHolder(new RuntimeRequestFilter(registry, loader)), "/*", req);
     }
 
     /** @return the port the server listens on */

@@ -12,18 +12,28 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The parts of a bundle's {@code WEB-INF/web.xml} the runtime honours: servlets (class, init parameters,
- * load-on-startup) and their URL patterns. Security constraints and login configuration are read only
- * to be reported as ignored (the runtime has no authentication).
+ * load-on-startup) and their URL patterns, the roles of the security constraints' {@code auth-constraint}s
+ * and the login configuration's realm. A constraint is applied to the whole context whatever its URL pattern
+ * (ONOS apps use {@code /*}); other patterns and HTTP-method lists are reported as not honoured.
  *
- * @param servlets servlets with their mappings
- * @param ignored  elements present but not honoured
+ * @param servlets    servlets with their mappings
+ * @param constrained whether the web.xml has a security constraint
+ * @param authRoles   roles its auth-constraints admit
+ * @param realm       login realm (ONOS: karaf), or "karaf" when none is given
+ * @param ignored     elements present but not honoured
  */
-record WebXml(List<Servlet> servlets, List<String> ignored) {
+record WebXml(List<Servlet> servlets, boolean constrained, Set<String> authRoles, String realm,
+              List<String> ignored) {
+
+    /** ONOS's login realm. */
+    static final String KARAF_REALM = "karaf";
 
     /**
      * @param name         servlet name
@@ -50,6 +60,9 @@ record WebXml(List<Servlet> servlets, List<String> ignored) {
         Element root = doc.getDocumentElement();
         Map<String, Servlet> servlets = new LinkedHashMap<>();
         List<String> ignored = new ArrayList<>();
+        Set<String> roles = new LinkedHashSet<>();
+        boolean constrained = false;
+        String realm = KARAF_REALM;
         for (Element e : children(root)) {
             switch (local(e)) {
                 case "servlet": {
@@ -73,6 +86,35 @@ record WebXml(List<Servlet> servlets, List<String> ignored) {
                     }
                     break;
                 }
+                case "security-constraint":
+                    constrained = true;
+                    for (Element coll : children(e, "web-resource-collection")) {
+                        for (Element p : children(coll)) {
+                            String n = local(p);
+                            if ((n.equals("url-pattern") && !p.getTextContent().trim().equals("/*"))
+                                    || n.equals("http-method") || n.equals("http-method-omission")) {
+                                ignored.add("security-constraint " + n + " " + p.getTextContent().trim()
+                                        + " (the constraint applies to the whole context)");
+                            }
+                        }
+                    }
+                    for (Element a : children(e, "auth-constraint")) {
+                        for (Element r : children(a, "role-name")) {
+                            roles.add(r.getTextContent().trim());
+                        }
+                    }
+                    break;
+                case "login-config": {
+                    String method = text(e, "auth-method");
+                    if (!method.isEmpty() && !method.equalsIgnoreCase("BASIC")) {
+                        ignored.add("login-config auth-method " + method + " (the runtime uses BASIC)");
+                    }
+                    if (!text(e, "realm-name").isEmpty()) {
+                        realm = text(e, "realm-name");
+                    }
+                    break;
+                }
+                case "security-role":
                 case "display-name":
                 case "description":
                     break;
@@ -80,7 +122,7 @@ record WebXml(List<Servlet> servlets, List<String> ignored) {
                     ignored.add(local(e));
             }
         }
-        return new WebXml(new ArrayList<>(servlets.values()), ignored);
+        return new WebXml(new ArrayList<>(servlets.values()), constrained, roles, realm, ignored);
     }
 
     private static String local(Element e) {

@@ -7,7 +7,9 @@ import org.fwlb.runtime.cfg.sample.Tunable;
 import org.fwlb.runtime.cli.CliClient;
 import org.fwlb.runtime.rest.sample.NetcfgUser;
 import org.fwlb.runtime.scr.BundleInfo;
+import org.fwlb.runtime.security.Credentials;
 import org.fwlb.runtime.testutil.FakeNetworkServices;
+import org.fwlb.runtime.testutil.TestUsers;
 import org.fwlb.runtime.testutil.TestBundles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +39,7 @@ class RuntimeRestTest {
     private static final ObjectMapper M = new ObjectMapper();
     private static final String SAMPLE = "/onos/v1/network/configuration/apps/org.fwlb.test/sample";
     private static final String TUNABLE = Tunable.class.getName();
+    private static final Map<String, String> ADMIN_ENV = Map.of("FWLB_WEB_USER", "admin", "FWLB_WEB_PASS", "admin-secret");
 
     @TempDir
     static Path dir;
@@ -82,7 +86,8 @@ class RuntimeRestTest {
                     </web-app>""")
                 .build(dir);
         runtime = FwlbRuntime.builder().name("rest-test").bundles(List.of(app, web))
-                .networkServices(new FakeNetworkServices()).rest("127.0.0.1", 0).build();
+                .networkServices(new FakeNetworkServices()).rest("127.0.0.1", 0)
+                .restSecurity(TestUsers.security()).build();
         runtime.start();
         base = "http://127.0.0.1:" + runtime.restPort();
     }
@@ -98,7 +103,8 @@ class RuntimeRestTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+        HttpRequest.Builder b = TestUsers.as(HttpRequest.newBuilder(URI.create(base + path)), "admin")
+                .header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -204,14 +210,59 @@ class RuntimeRestTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = CliClient.run(List.of("--rest", "127.0.0.1:" + runtime.restPort(), "runtime:components", "--bogus"),
-                                 new PrintStream(out, true), new PrintStream(err, true));
+                                 ADMIN_ENV, new PrintStream(out, true), new PrintStream(err, true));
         assertEquals(2, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("undefined option --bogus"));
 
         out.reset();
         code = CliClient.run(List.of("--rest", "127.0.0.1:" + runtime.restPort(), "runtime:status"),
-                             new PrintStream(out, true), new PrintStream(err, true));
+                             ADMIN_ENV, new PrintStream(out, true), new PrintStream(err, true));
         assertEquals(0, code);
         assertEquals("fake southbound", M.readTree(out.toString(StandardCharsets.UTF_8)).path("southbound").asText());
+    }
+
+    private int cli(Map<String, String> env, ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        out.reset();
+        err.reset();
+        List<String> argv = new java.util.ArrayList<>(List.of("--rest", "127.0.0.1:" + runtime.restPort()));
+        argv.addAll(List.of(args));
+        return CliClient.run(argv, env, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    @Test
+    void theClientNeedsAnAdminsCredentials() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Path none = dir.resolve("no-such-credentials");
+        assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_CREDENTIALS", none.toString()), out, err, "runtime:status"),
+                     "a named credentials file that does not exist");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no-such-credentials"), err.toString());
+
+        assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_CREDENTIALS", ""), out, err, "runtime:status"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 401: it needs credentials"), err.toString());
+
+        assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_WEB_USER", "admin", "FWLB_WEB_PASS", "wrong"), out, err,
+                                            "runtime:status"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 401: it refused the user name or password"
+                                                                 + " of admin"), err.toString());
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+
+        assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_WEB_USER", "viewer", "FWLB_WEB_PASS", "viewer-secret"), out, err,
+                                            "runtime:status"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("answered 403: user viewer may not run commands"),
+                   err.toString());
+
+        assertEquals(CliClient.REFUSED, cli(Map.of("FWLB_WEB_USER", "admin"), out, err, "runtime:status"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("set both FWLB_WEB_USER and FWLB_WEB_PASS"));
+
+        // from a credentials file, as the runtime writes it on first start
+        Path creds = dir.resolve("cli-credentials");
+        new Credentials("admin", "admin-secret").write(creds, List.of("test"));
+        assertEquals(0, cli(Map.of("FWLB_CREDENTIALS", creds.toString()), out, err, "runtime:status"), err.toString());
+
+        // usage needs no runtime, so no credentials either
+        assertEquals(0, cli(Map.of("FWLB_CREDENTIALS", none.toString()), out, err, "runtime:status", "--help"),
+                     err.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("runtime:status"), out.toString());
     }
 }

@@ -25,6 +25,17 @@ public final class OfFrameDecoder extends ByteToMessageDecoder {
     private final OFMessageReader<OFMessage> reader = OFFactories.getFactory(OFVersion.OF_13).getReader();
     private boolean helloSeen;
     private boolean failed;
+    private int lastLength;
+
+    /**
+     * Length on the wire of the message passed on last. The handler reads it for the message it is handling:
+     * ByteToMessageDecoder passes each decoded message on before it decodes the next.
+     *
+     * @return bytes
+     */
+    int lastFrameLength() {
+        return lastLength;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -55,6 +66,7 @@ public final class OfFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         ByteBuf frame = in.readSlice(length);
+        lastLength = length;
         if (!helloSeen) {
             helloSeen = true;
             out.add(HelloFrame.parse(frame));

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.fwlb.runtime.openflow.OpenFlowStats;
@@ -22,6 +24,8 @@ import org.projectfloodlight.openflow.types.U32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,6 +48,7 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
     private final OpenFlowServer server;
     private final OpenFlowOptions options;
     private final OpenFlowStats stats;
+    private final OfFrameDecoder frames;
     private final OFFactory factory = OFFactories.getFactory(OFVersion.OF_13);
 
     private State state = State.WAIT_HELLO;
@@ -54,10 +59,11 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
     private int echoOutstanding;
     private boolean closeLogged;
 
-    SwitchChannelHandler(OpenFlowServer server, OpenFlowOptions options, OpenFlowStats stats) {
+    SwitchChannelHandler(OpenFlowServer server, OpenFlowOptions options, OpenFlowStats stats, OfFrameDecoder frames) {
         this.server = server;
         this.options = options;
         this.stats = stats;
+        this.frames = frames;
     }
 
     @Override
@@ -111,7 +117,7 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
             default:
                 break;
         }
-        if (conn != null && conn.onReply(msg)) {
+        if (conn != null && conn.onReply(msg, frames.lastFrameLength())) {
             return;
         }
         if (state != State.ACTIVE) {
@@ -155,7 +161,28 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
             log.debug("{}: ignoring FEATURES_REPLY in state {}", where(), state);
             return;
         }
-        conn = new SwitchConnection(ctx.channel(), features, stats);
+        SwitchConnection candidate = new SwitchConnection(ctx.channel(), features, stats, options);
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            String problem;
+            try {
+                problem = server.certificateProblem(candidate.deviceId(), tls.engine().getSession().getPeerCertificates()[0]);
+            } catch (SSLPeerUnverifiedException e) {
+                problem = "no verified certificate";
+            }
+            if (problem != null) {
+                closeWith("refusing the switch claiming " + candidate.deviceId() + ": " + problem);
+                return;
+            }
+        }
+        SwitchConnection holder = server.claim(candidate);
+        if (holder != null) {
+            closeWith("refusing a second connection for " + candidate.deviceId() + ", which is connected from "
+                    + holder.remoteAddress() + " (as in ONOS, the first connection stays; a switch that"
+                    + " reconnects gets in once its old connection is closed)");
+            return;
+        }
+        conn = candidate;
         state = State.WAIT_DESCRIPTIONS;
         conn.send(factory.buildSetConfig().setXid(conn.nextXid())
                 .setFlags(EnumSet.of(OFConfigFlags.FRAG_NORMAL)).setMissSendLen(MISS_SEND_LEN_FULL).build());
@@ -222,7 +249,11 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof BadOpenFlowInputException) {
+        if (c instanceof NotSslRecordException) {
+            closeWith("not TLS: this listener requires TLS (tlsMode " + options.tlsMode().name().toLowerCase() + ")");
+        } else if (c instanceof SSLException) {
+            closeWith("TLS failed: " + c.getMessage());
+        } else if (c instanceof BadOpenFlowInputException) {
             closeWith("bad OpenFlow input: " + c.getMessage());
         } else if (c instanceof java.io.IOException) {
             closeWith("I/O error: " + c.getMessage());
@@ -240,12 +271,10 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
         cancelTimers();
         if (conn != null) {
             conn.markClosed("channel closed");
-            if (wasActive) {
-                if (!closeLogged) {
-                    log.info("switch {} disconnected ({})", conn.deviceId(), ctx.channel().remoteAddress());
-                }
-                server.unregister(conn);
+            if (wasActive && !closeLogged) {
+                log.info("switch {} disconnected ({})", conn.deviceId(), ctx.channel().remoteAddress());
             }
+            server.unregister(conn, wasActive);
         } else if (!closeLogged) {
             log.debug("OpenFlow connection from {} closed before the handshake finished", ctx.channel().remoteAddress());
         }

@@ -1,6 +1,7 @@
 package org.fwlb.runtime.openflow.channel;
 
 import io.netty.channel.Channel;
+import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.fwlb.runtime.openflow.OpenFlowStats;
 import org.onosproject.net.DeviceId;
 import org.projectfloodlight.openflow.protocol.OFDescStatsReply;
@@ -52,6 +53,8 @@ public final class SwitchConnection {
     private final long connectedAtMillis = System.currentTimeMillis();
     private final AtomicInteger xids = new AtomicInteger(0x10000);
     private final OpenFlowStats.Counters counters;
+    private final int maxParts;
+    private final long maxBytes;
 
     private final Object lock = new Object();
     private final ArrayDeque<OFMessage> outbound = new ArrayDeque<>();
@@ -76,18 +79,21 @@ public final class SwitchConnection {
         final long seq;
         final CompletableFuture<List<OFMessage>> future = new CompletableFuture<>();
         final List<OFMessage> replies = new ArrayList<>(1);
+        long bytes;
 
         Pending(long seq) {
             this.seq = seq;
         }
     }
 
-    SwitchConnection(Channel channel, OFFeaturesReply features, OpenFlowStats stats) {
+    SwitchConnection(Channel channel, OFFeaturesReply features, OpenFlowStats stats, OpenFlowOptions options) {
         this.channel = channel;
         this.features = features;
         this.dpid = features.getDatapathId().getLong();
         this.deviceId = deviceIdOf(dpid);
         this.counters = stats.counters(deviceId);
+        this.maxParts = options.maxMultipartParts();
+        this.maxBytes = options.maxMultipartBytes();
     }
 
     /**
@@ -270,28 +276,43 @@ public final class SwitchConnection {
     }
 
     /**
-     * Routes a reply to its pending request.
+     * Routes a reply to its pending request. A multipart reply is gathered up to the configured number of
+     * parts and bytes; beyond that its request fails (the rest of its parts are then unsolicited and dropped),
+     * so a switch cannot make the controller hold an unbounded reply.
      *
-     * @param msg BARRIER_REPLY, a multipart reply, ...
+     * @param msg        BARRIER_REPLY, a multipart reply, ...
+     * @param wireLength its length on the wire
      * @return whether a pending request took it
      */
-    boolean onReply(OFMessage msg) {
+    boolean onReply(OFMessage msg, int wireLength) {
         Pending p;
         boolean done;
+        String tooLarge = null;
         synchronized (lock) {
             p = pending.get(msg.getXid());
             if (p == null) {
                 return false;
             }
             p.replies.add(msg);
+            p.bytes += wireLength;
             done = !(msg instanceof OFStatsReply)
                     || !((OFStatsReply) msg).getFlags().contains(OFStatsReplyFlags.REPLY_MORE);
+            if (msg instanceof OFStatsReply && (p.replies.size() > maxParts || p.bytes > maxBytes)) {
+                tooLarge = ((OFStatsReply) msg).getStatsType() + " multipart reply xid=" + msg.getXid() + " from "
+                        + deviceId + " has more than " + maxParts + " parts or " + maxBytes
+                        + " bytes (OpenFlowOptions maxMultipartParts/maxMultipartBytes); request failed";
+                p.replies.clear();
+                done = true;
+            }
             if (done) {
                 pending.remove(msg.getXid());
                 recent.remove(msg.getXid());
             }
         }
-        if (done) {
+        if (tooLarge != null) {
+            log.warn(tooLarge);
+            p.future.completeExceptionally(new MultipartTooLargeException(tooLarge));
+        } else if (done) {
             advanceProcessed(p.seq);
             p.future.complete(p.replies);
         }

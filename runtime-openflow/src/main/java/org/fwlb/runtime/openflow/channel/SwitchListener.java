@@ -35,8 +35,8 @@ public interface SwitchListener {
     void switchError(SwitchConnection sw, OFErrorMsg error, OFMessage request);
 
     /**
-     * The active connection of a datapath id closed (not called for a connection that a newer one
-     * of the same datapath replaced).
+     * The active connection of a datapath id closed (not called for a refused second connection of the
+     * same datapath id, which never became active).
      *
      * @param sw the closed connection
      */
