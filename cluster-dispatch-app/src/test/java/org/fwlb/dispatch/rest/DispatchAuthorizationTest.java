@@ -31,7 +31,7 @@ class DispatchAuthorizationTest {
         dispatch = new FakeDispatchService(topology);
         TestServices.register(DispatchService.class, dispatch);
         TestServices.register(FwlbTopologyService.class, DispatchFixtures.topologyService(topology));
-        TestServices.register(MemberStateService.class, new FakeMemberStateService());
+        TestServices.register(MemberStateService.class, new org.fwlb.testing.MapMemberStates());
         rest = new RestHarness();
     }
 
