@@ -85,7 +85,7 @@ public final class FlowModBench {
         }
         DeviceId dev = DeviceId.deviceId(String.format("of:%016x", DPID));
         OpenFlowRuntime rt = new OpenFlowRuntime(OpenFlowOptions.builder().port(ofPort).bindAddress("127.0.0.1")
-                .statsInterval(Duration.ofSeconds(2)).build());
+                .flowPollFrequency(Duration.ofSeconds(2)).build());
         rt.start();
         try (OvsBridge br = OvsBridge.create(bridge, DPID, ofPort, 1)) {
             long deadline = System.currentTimeMillis() + 30_000;

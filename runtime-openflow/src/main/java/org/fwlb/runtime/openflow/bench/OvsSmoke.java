@@ -58,7 +58,7 @@ public final class OvsSmoke {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 16653;
         DeviceId dev = DeviceId.deviceId(String.format("of:%016x", DPID));
         OpenFlowOptions opts = OpenFlowOptions.builder().port(port).bindAddress("127.0.0.1")
-                .statsInterval(Duration.ofSeconds(1)).adoptionGrace(Duration.ofSeconds(5)).build();
+                .flowPollFrequency(Duration.ofSeconds(1)).build();
         OpenFlowRuntime rt = new OpenFlowRuntime(opts);
         rt.start();
         try (OvsBridge br = OvsBridge.create("ofsmoke0", DPID, port, 2)) {
