@@ -87,8 +87,10 @@ public final class Main {
             southbound = new OpenFlowNetworkServices(OpenFlowOptions.builder()
                     .port(opts.ofPort())
                     .bindAddress(opts.ofAddress())
-                    .statsInterval(Duration.ofMillis((long) (opts.statsSeconds() * 1000)))
-                    .adoptionGrace(Duration.ofMillis((long) (opts.adoptionSeconds() * 1000)))
+                    .flowPollFrequency(Duration.ofSeconds(opts.flowPollFrequency()))
+                    .allowExtraneousRules(opts.allowExtraneousRules())
+                    .importExtraneousRules(opts.importExtraneousRules())
+                    .tcpFlagsMatch(opts.tcpFlagsMatch())
                     .nodeId(SingleNodeClusterService.DEFAULT_NODE)
                     .build());
         }
