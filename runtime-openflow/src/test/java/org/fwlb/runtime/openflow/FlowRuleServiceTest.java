@@ -445,6 +445,30 @@ class FlowRuleServiceTest extends RuntimeTestBase {
         await("polls go on", () -> sw.flowStatsRequests() >= 3);
     }
 
+    @Test
+    void aPollIsSkippedWhileThePreviousReplyIsAwaitedForAtMostFiveTicks() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        FakeSwitch sw = connect(rt, 0x4d2, 3);
+        DeviceId dev = deviceId(0x4d2);
+        sw.holdFlowStats = true;
+        rt.flowPollTick(dev);
+        settle(rt, sw);
+        assertEquals(1, sw.flowStatsRequests());
+        for (int i = 0; i < 5; i++) {
+            rt.flowPollTick(dev); // WAITING_ATTEMPTS: five ticks skipped while the reply is awaited
+        }
+        settle(rt, sw);
+        assertEquals(1, sw.flowStatsRequests(), "skipped while the previous reply is awaited");
+        rt.flowPollTick(dev);
+        settle(rt, sw);
+        assertEquals(2, sw.flowStatsRequests(), "after five skipped ticks a new request goes out");
+        sw.releaseFlowStats();
+        settle(rt, sw);
+        rt.flowPollTick(dev);
+        settle(rt, sw);
+        assertEquals(3, sw.flowStatsRequests(), "a reply re-arms the next tick at once");
+    }
+
     static List<FlowRuleEvent.Type> types(List<FlowRuleEvent> events) {
         List<FlowRuleEvent.Type> out = new ArrayList<>();
         events.forEach(e -> out.add(e.type()));
