@@ -126,7 +126,8 @@ class MeterServiceTest extends RuntimeTestBase {
         meterEvents.clear();
 
         rt.meterService().withdraw(pktps(dev, 50, 10, results).remove(), second.id());
-        assertEquals(MeterState.PENDING_REMOVE, rt.meterService().getMeter(dev, second.id()).state());
+        Meter removing = rt.meterService().getMeter(dev, second.id()); // the forced poll may already have purged it
+        assertTrue(removing == null || removing.state() == MeterState.PENDING_REMOVE);
         notNull("METER_MOD DELETE", sw.await(OFMeterMod.class,
                 x -> x.getCommand() == OFMeterModCommand.DELETE && x.getMeterId() == 2, WAIT));
         await("purged by the statistics request that follows the DELETE",

@@ -165,6 +165,7 @@ class PacketServiceTest extends RuntimeTestBase {
     void requestPacketsInstallsTheRuleOnosWouldOnCurrentAndFutureDevicesUntilTheLastCancel() throws Exception {
         OpenFlowRuntime rt = start(manual().build());
         FakeSwitch a = connect(rt, 0x31, 1);
+        settle(rt, a); // DEVICE_ADDED delivered (it would push every request again)
         TrafficSelector arp = DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_ARP).build();
         ApplicationId other = new org.onosproject.core.DefaultApplicationId(8, "other");
         rt.packetService().requestPackets(arp, PacketPriority.CONTROL, APP);
