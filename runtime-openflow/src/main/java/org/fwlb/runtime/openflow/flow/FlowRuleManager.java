@@ -34,7 +34,6 @@ import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.match.Match;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -976,10 +975,5 @@ public final class FlowRuleManager implements FlowRuleService {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
-    }
-
-    /** For tests of the translation: the match a rule gets on the wire. */
-    Match matchOf(FlowRule rule) {
-        return FlowModFactory.translate(factory, rule, tcpFlags).match;
     }
 }
