@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       those classes, exactly as in ONOS;</li>
  *   <li>{@code FlowRuleOperationsContext} and {@code MeterContext} callbacks run on a pool of
  *       "operations" threads (ONOS's FlowRuleManager {@code operationsService}, 32 threads), never
- *       behind queued events: a barrier confirmation does not wait for thousands of RULE_UPDATED.</li>
+ *       behind queued events: a barrier confirmation does not wait for thousands of RULE_UPDATED;</li>
+ *   <li>flow statistics replies and FLOW_REMOVED are handled on a "flow-sync" thread, in each switch's
+ *       order, so the switches' I/O threads keep delivering barrier replies during a long poll.</li>
  * </ul>
  * A listener that throws is logged (by {@link ListenerRegistry}) and the others still get the event;
  * the network threads never run application code except packet processors (which have their own thread).
@@ -39,6 +41,7 @@ public final class EventDispatcher implements AutoCloseable {
     private final ExecutorService other = loop("fwlb-of-events-default");
     private final ExecutorService operations = Executors.newFixedThreadPool(OPERATION_THREADS,
             factory("fwlb-of-operations-"));
+    private final ExecutorService flowSync = loop("fwlb-of-flow-sync");
     private final Object lock = new Object();
     private long queued;
     private long done;
@@ -75,6 +78,27 @@ public final class EventDispatcher implements AutoCloseable {
     }
 
     /**
+     * Queues events for the listeners of a registry as one task: delivered in order, on the dispatch
+     * loop of their class (they must all be of the same class).
+     *
+     * @param registry listeners
+     * @param batch    events, in order
+     * @param <E>      event type
+     * @param <L>      listener type
+     */
+    public <E extends Event<?, ?>, L extends EventListener<E>> void postAll(ListenerRegistry<E, L> registry,
+                                                                            List<E> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        E first = batch.get(0);
+        ExecutorService loop = first instanceof FlowRuleEvent ? programming
+                : first instanceof DeviceEvent ? topology : other;
+        List<E> copy = List.copyOf(batch);
+        submit(loop, batch.size() + " events", () -> copy.forEach(registry::process));
+    }
+
+    /**
      * Queues an application callback (operations context) on the operations pool.
      *
      * @param what description for the log if it throws
@@ -82,6 +106,18 @@ public final class EventDispatcher implements AutoCloseable {
      */
     public void operation(String what, Runnable task) {
         submit(operations, what, task);
+    }
+
+    /**
+     * Queues work on the flow-sync thread, where the flow statistics replies and FLOW_REMOVED messages
+     * of the switches are handled in the order each switch sent them — off the switches' I/O threads,
+     * so a barrier reply is never held up behind the reconciliation of a large flow table.
+     *
+     * @param what description for the log if it throws
+     * @param task the work
+     */
+    public void flowSync(String what, Runnable task) {
+        submit(flowSync, what, task);
     }
 
     private void submit(ExecutorService executor, String what, Runnable task) {
@@ -133,17 +169,17 @@ public final class EventDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ExecutorService e : List.of(programming, topology, other, operations)) {
+        for (ExecutorService e : List.of(programming, topology, other, operations, flowSync)) {
             e.shutdown();
         }
         try {
-            for (ExecutorService e : List.of(programming, topology, other, operations)) {
+            for (ExecutorService e : List.of(programming, topology, other, operations, flowSync)) {
                 if (!e.awaitTermination(2, TimeUnit.SECONDS)) {
                     e.shutdownNow();
                 }
             }
         } catch (InterruptedException e) {
-            List.of(programming, topology, other, operations).forEach(ExecutorService::shutdownNow);
+            List.of(programming, topology, other, operations, flowSync).forEach(ExecutorService::shutdownNow);
             Thread.currentThread().interrupt();
         }
     }

@@ -496,13 +496,15 @@ final class FakeSwitch implements AutoCloseable {
                             .setCookie(f.mod.getCookie()).setPacketCount(U64.of(f.packets))
                             .setByteCount(U64.of(f.bytes)).setMatch(f.mod.getMatch()).setInstructions(ins).build());
                 }
-                // two parts when there is more than one flow, to exercise REPLY_MORE
-                int half = entries.size() / 2;
-                if (half > 0) {
+                // several parts when there is more than one flow (REPLY_MORE), each well below 64 KB
+                int part = Math.max(1, Math.min(200, (entries.size() + 1) / 2));
+                int from = 0;
+                while (entries.size() - from > part) {
                     send(F.buildFlowStatsReply().setXid(xid).setFlags(EnumSet.of(OFStatsReplyFlags.REPLY_MORE))
-                            .setEntries(entries.subList(0, half)).build());
+                            .setEntries(entries.subList(from, from + part)).build());
+                    from += part;
                 }
-                send(F.buildFlowStatsReply().setXid(xid).setEntries(entries.subList(half, entries.size())).build());
+                send(F.buildFlowStatsReply().setXid(xid).setEntries(entries.subList(from, entries.size())).build());
         }
     }
 

@@ -22,6 +22,8 @@ final class DeviceFlowTable {
     final Map<StoredEntry.Eq, Long> lastSeen = new HashMap<>();
     /** FLOW_MODs of batches awaiting their barrier, by xid (errors are charged to their batch). */
     final Map<Long, FlowRuleManager.PendingMod> pendingMods = new HashMap<>();
+    /** Read-back of the switch's flows at the last poll, by cookie (used by the polling thread only). */
+    volatile Map<Long, FlowRuleManager.ReadBack> readBack = Map.of();
 
     DeviceFlowTable(DeviceId deviceId) {
         this.deviceId = deviceId;

@@ -24,6 +24,8 @@ import org.onosproject.net.flow.FlowRuleOperation;
 import org.onosproject.net.flow.FlowRuleOperations;
 import org.onosproject.net.flow.FlowRuleService;
 import org.onosproject.net.flow.TableStatisticsEntry;
+import org.onosproject.net.flow.TrafficSelector;
+import org.onosproject.net.flow.TrafficTreatment;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -34,6 +36,8 @@ import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.match.Match;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +80,8 @@ import java.util.function.Predicate;
  * </ul>
  *
  * <p>Locking: each device's table is its own monitor; its FLOW_MODs are queued while holding it.
- * Poll replies and FLOW_REMOVED are handled on the switch's I/O thread, in the order the switch sent them.
+ * Poll replies and FLOW_REMOVED are handled on the flow-sync thread, in the order the switch sent them;
+ * barrier replies and errors on the switch's I/O thread.
  */
 public final class FlowRuleManager implements FlowRuleService {
     private static final Logger log = LoggerFactory.getLogger(FlowRuleManager.class);
@@ -85,6 +90,8 @@ public final class FlowRuleManager implements FlowRuleService {
     private static final Set<OFErrorType> FLOW_ERRORS = EnumSet.of(OFErrorType.BAD_ACTION,
             OFErrorType.BAD_INSTRUCTION, OFErrorType.BAD_MATCH, OFErrorType.FLOW_MOD_FAILED);
     private static final int MAX_WARNED = 100_000;
+    /** Switch flows reconciled per hold of the device's lock: operations interleave with a long poll. */
+    private static final int CHUNK = 256;
 
     private final Switches switches;
     private final EventDispatcher events;
@@ -93,6 +100,7 @@ public final class FlowRuleManager implements FlowRuleService {
     private final Map<DeviceId, DeviceFlowTable> tables = new ConcurrentHashMap<>();
     private final Map<DeviceId, FlowStatsCollector> collectors = new ConcurrentHashMap<>();
     private final Set<FlowId> warnedTcpFlags = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<List<FlowRuleEvent>> buffered = new ThreadLocal<>();
     private final ScheduledExecutorService scheduler;
     private final LongSupplier clock;
     private final boolean automaticPolling;
@@ -187,7 +195,25 @@ public final class FlowRuleManager implements FlowRuleService {
     }
 
     private void post(FlowRuleEvent.Type type, FlowRule subject) {
-        events.post(listeners, new FlowRuleEvent(type, subject));
+        post(new FlowRuleEvent(type, subject));
+    }
+
+    /** During a reconciliation the events of a chunk are queued as one task (same order, less overhead). */
+    private void post(FlowRuleEvent event) {
+        List<FlowRuleEvent> batch = buffered.get();
+        if (batch != null) {
+            batch.add(event);
+        } else {
+            events.post(listeners, event);
+        }
+    }
+
+    private void flush() {
+        List<FlowRuleEvent> batch = buffered.get();
+        if (batch != null && !batch.isEmpty()) {
+            events.postAll(listeners, batch);
+            batch.clear();
+        }
     }
 
     // ---------------------------------------------------------------- queries
@@ -534,7 +560,7 @@ public final class FlowRuleManager implements FlowRuleService {
             if (toSend.isEmpty()) {
                 return CompletableFuture.completedFuture(List.of());
             }
-            requested.forEach(e -> events.post(listeners, e));
+            requested.forEach(this::post);
             for (Op op : toSend) {
                 long xid = conn.nextXid();
                 OFFlowMod mod;
@@ -638,6 +664,10 @@ public final class FlowRuleManager implements FlowRuleService {
      */
     public void flowRemoved(SwitchConnection conn, OFFlowRemoved msg) {
         conn.counters().flowRemoved();
+        events.flowSync("FLOW_REMOVED", () -> handleFlowRemoved(conn, msg));
+    }
+
+    private void handleFlowRemoved(SwitchConnection conn, OFFlowRemoved msg) {
         FlowRule removed;
         try {
             removed = DefaultFlowRule.builder().forDevice(conn.deviceId())
@@ -698,13 +728,35 @@ public final class FlowRuleManager implements FlowRuleService {
         }
     }
 
+    /** A flow's read-back from the previous poll, reused while its match and instructions stay the same. */
+    static final class ReadBack {
+        final Match match;
+        final List<OFInstruction> instructions;
+        final TrafficSelector selector;
+        final TrafficTreatment treatment;
+
+        ReadBack(Match match, List<OFInstruction> instructions, TrafficSelector selector, TrafficTreatment treatment) {
+            this.match = match;
+            this.instructions = instructions;
+            this.selector = selector;
+            this.treatment = treatment;
+        }
+    }
+
     /** FlowEntryBuilder.createFlowEntryFromStat; null where it builds nothing. */
-    private SwitchFlow rebuild(DeviceId dev, OFFlowStatsEntry s) {
+    private SwitchFlow rebuild(DeviceId dev, OFFlowStatsEntry s, Map<Long, ReadBack> previous, Map<Long, ReadBack> next) {
         try {
+            long cookie = s.getCookie().getValue();
+            ReadBack rb = previous.get(cookie);
+            if (rb == null || !rb.match.equals(s.getMatch()) || !rb.instructions.equals(s.getInstructions())) {
+                rb = new ReadBack(s.getMatch(), s.getInstructions(), MatchTranslator.toSelector(s.getMatch(), tcpFlags),
+                        TreatmentTranslator.toTreatment(s.getInstructions()));
+            }
+            next.put(cookie, rb);
             FlowRule rule = DefaultFlowRule.builder()
                     .forDevice(dev)
-                    .withSelector(MatchTranslator.toSelector(s.getMatch(), tcpFlags))
-                    .withTreatment(TreatmentTranslator.toTreatment(s.getInstructions()))
+                    .withSelector(rb.selector)
+                    .withTreatment(rb.treatment)
                     .withPriority(s.getPriority())
                     .withIdleTimeout(s.getIdleTimeout())
                     .withCookie(s.getCookie().getValue())
@@ -720,7 +772,9 @@ public final class FlowRuleManager implements FlowRuleService {
     }
 
     /**
-     * FlowRuleManager.pushFlowMetricsInternal for a complete FLOW statistics reply of a switch.
+     * FlowRuleManager.pushFlowMetricsInternal for a complete FLOW statistics reply of a switch. The
+     * switch flows are rebuilt outside the device's lock, then reconciled in chunks: as in ONOS, where
+     * each store operation is atomic on its own, flow rule operations may interleave with a long poll.
      *
      * @param conn  switch
      * @param flows every flow it reported
@@ -728,37 +782,73 @@ public final class FlowRuleManager implements FlowRuleService {
     void pushFlowMetrics(SwitchConnection conn, List<OFFlowStatsEntry> flows) {
         DeviceId dev = conn.deviceId();
         DeviceFlowTable t = table(dev);
+        Map<Long, ReadBack> next = new java.util.HashMap<>();
+        List<SwitchFlow> switchFlows = new ArrayList<>(flows.size());
+        for (OFFlowStatsEntry s : flows) {
+            SwitchFlow sw = rebuild(dev, s, t.readBack, next);
+            if (sw != null) {
+                switchFlows.add(sw);
+            }
+        }
+        t.readBack = next;
         long now = clock.getAsLong();
+        Map<StoredEntry.Eq, StoredEntry> stored = new LinkedHashMap<>();
         synchronized (t) {
             if (switches.get(dev) != conn) {
                 return; // no longer the master's connection
             }
-            Map<StoredEntry.Eq, StoredEntry> stored = new LinkedHashMap<>();
             t.entries.values().forEach(e -> stored.put(e.key.eq, e));
-            for (OFFlowStatsEntry s : flows) {
-                SwitchFlow sw = rebuild(dev, s);
-                if (sw == null) {
-                    continue;
-                }
-                StoredEntry st = stored.remove(sw.eq);
-                if (st != null) {
-                    if (st.rule.exactMatch(sw.entry)) {
-                        handleExistingFlow(conn, t, sw, now);
-                    } else {
-                        // same match and priority, other cookie or treatment: the switch's copy goes, ours comes back
-                        extraneousFlow(conn, sw);
-                        flowMissing(conn, t, st, false);
+        }
+        buffered.set(new ArrayList<>());
+        try {
+            for (int i = 0; i < switchFlows.size(); i += CHUNK) {
+                synchronized (t) {
+                    if (switches.get(dev) != conn) {
+                        return;
                     }
-                } else if (!allowExtraneousRules) {
-                    extraneousFlow(conn, sw);
-                } else if (importExtraneousRules) {
-                    // ECFlowRuleStore.addOrUpdateFlowRule of a rule it does not have: stored as is, no event
-                    t.put(imported(dev, sw, now));
+                    for (SwitchFlow sw : switchFlows.subList(i, Math.min(switchFlows.size(), i + CHUNK))) {
+                        reconcile(conn, t, sw, stored, now);
+                    }
+                    flush();
                 }
             }
-            for (StoredEntry st : stored.values()) {
-                flowMissing(conn, t, st, true);
+            synchronized (t) {
+                if (switches.get(dev) != conn) {
+                    return;
+                }
+                for (StoredEntry st : stored.values()) {
+                    StoredEntry current = t.entries.get(st.key);
+                    if (current != null) {
+                        flowMissing(conn, t, current, true);
+                    }
+                }
+                flush();
             }
+        } finally {
+            buffered.remove();
+        }
+    }
+
+    /** One switch flow of pushFlowMetricsInternal's loop. */
+    private void reconcile(SwitchConnection conn, DeviceFlowTable t, SwitchFlow sw,
+                           Map<StoredEntry.Eq, StoredEntry> stored, long now) {
+        StoredEntry st = stored.remove(sw.eq);
+        if (st != null) {
+            if (st.rule.exactMatch(sw.entry)) {
+                handleExistingFlow(conn, t, sw, now);
+            } else {
+                // same match and priority, other cookie or treatment: the switch's copy goes, ours comes back
+                extraneousFlow(conn, sw);
+                StoredEntry current = t.entries.get(st.key);
+                if (current != null) {
+                    flowMissing(conn, t, current, false);
+                }
+            }
+        } else if (!allowExtraneousRules) {
+            extraneousFlow(conn, sw);
+        } else if (importExtraneousRules) {
+            // ECFlowRuleStore.addOrUpdateFlowRule of a rule it does not have: stored as is, no event
+            t.put(imported(conn.deviceId(), sw, now));
         }
     }
 
@@ -873,7 +963,8 @@ public final class FlowRuleManager implements FlowRuleService {
      * @param firstPoll delay of the first poll
      */
     public void switchConnected(SwitchConnection conn, Duration firstPoll) {
-        FlowStatsCollector c = new FlowStatsCollector(conn, this::pushFlowMetrics);
+        FlowStatsCollector c = new FlowStatsCollector(conn, this::pushFlowMetrics,
+                task -> events.flowSync("flow statistics", task));
         FlowStatsCollector old = collectors.put(conn.deviceId(), c);
         if (old != null) {
             old.stop();

@@ -26,7 +26,7 @@ import java.util.function.BiConsumer;
  * connects, then every {@code flowPollFrequency} at a fixed rate; a tick is skipped while the previous
  * request is unanswered, for at most 5 ticks ({@code WAITING_ATTEMPTS}); the request asks for every
  * table with a wildcard match. The complete (multipart-joined) reply goes to the reconciliation on the
- * switch's I/O thread, in order with FLOW_REMOVED messages.
+ * flow-sync thread, in order with the switch's FLOW_REMOVED messages.
  *
  * <p>Not emulated: ONOS's pause of the poll under a high FLOW_MOD rate ({@code isHighLoad}).
  */
@@ -36,14 +36,17 @@ final class FlowStatsCollector {
 
     private final SwitchConnection conn;
     private final BiConsumer<SwitchConnection, List<OFFlowStatsEntry>> reconcile;
+    private final java.util.concurrent.Executor sync;
     private final AtomicInteger waiting = new AtomicInteger();
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> task;
     private boolean stopped;
 
-    FlowStatsCollector(SwitchConnection conn, BiConsumer<SwitchConnection, List<OFFlowStatsEntry>> reconcile) {
+    FlowStatsCollector(SwitchConnection conn, BiConsumer<SwitchConnection, List<OFFlowStatsEntry>> reconcile,
+                       java.util.concurrent.Executor sync) {
         this.conn = conn;
         this.reconcile = reconcile;
+        this.sync = sync;
     }
 
     synchronized void start(ScheduledExecutorService s, Duration firstDelay, Duration period) {
@@ -100,12 +103,14 @@ final class FlowStatsCollector {
                 .setCookieMask(U64.ZERO)
                 .setMatch(conn.factory().buildMatch().build())
                 .build());
-        return replies.thenAccept(list -> {
-            waiting.set(0);
+        return replies.thenApply(list -> {
+            waiting.set(0); // FlowStatsCollector.received, on the I/O thread
+            return list;
+        }).thenAcceptAsync(list -> {
             List<OFFlowStatsEntry> flows = new ArrayList<>();
             list.forEach(r -> flows.addAll(r.getEntries()));
             reconcile.accept(conn, flows);
-        }).whenComplete((v, e) -> {
+        }, sync).whenComplete((v, e) -> {
             if (e != null) {
                 log.debug("{}: flow statistics failed: {}", conn.deviceId(), FlowRuleManager.rootMessage(e));
             }
