@@ -48,12 +48,13 @@ abstract class RuntimeTestBase {
     }
 
     /**
-     * A deterministic fence: every event and callback queued so far delivered, and an echo round trip
-     * with each switch (so everything the runtime queued for it has arrived, and everything it sent
-     * was handled) — twice, for what the first round triggered in turn.
+     * A deterministic fence: every event, callback and flow-sync task queued so far handled, then an
+     * echo round trip with each switch (so everything the runtime queued for it has arrived, and
+     * everything the switch sent before — FLOW_REMOVED included — was received) — three rounds, for
+     * chains such as runtime DELETE → switch FLOW_REMOVED → runtime re-install → switch.
      */
     static void settle(OpenFlowRuntime rt, FakeSwitch... sws) throws InterruptedException {
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0; round < 3; round++) {
             assertTrue(rt.drainEvents(WAIT), "events drained");
             for (FakeSwitch sw : sws) {
                 sw.echoRoundTrip();
