@@ -185,6 +185,8 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
             registry.registerBuiltIn(FlowRuleService.class, network.flowRuleService());
             registry.registerBuiltIn(MeterService.class, network.meterService());
             network.additionalServices().forEach(this::registerUnchecked);
+            network.configurableComponents().forEach(c -> componentConfig.registerBuiltIn(c.name(), c.properties(),
+                                                                                          c.apply()));
             if (mastershipService instanceof LocalMastershipService) {
                 LocalMastershipService local = (LocalMastershipService) mastershipService;
                 deviceListener = event -> {

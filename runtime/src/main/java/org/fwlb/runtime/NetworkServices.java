@@ -5,6 +5,7 @@ import org.onosproject.net.flow.FlowRuleService;
 import org.onosproject.net.meter.MeterService;
 import org.onosproject.net.packet.PacketService;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,15 @@ public interface NetworkServices extends AutoCloseable {
      */
     default Map<Class<?>, Object> additionalServices() {
         return Map.of();
+    }
+
+    /**
+     * ONOS components this southbound emulates whose properties {@code ComponentConfigService} offers.
+     *
+     * @return the components (none by default)
+     */
+    default List<ConfigurableComponent> configurableComponents() {
+        return List.of();
     }
 
     /**

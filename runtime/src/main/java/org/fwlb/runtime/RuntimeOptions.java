@@ -28,14 +28,17 @@ import java.util.Map;
  * @param openflow         run the OpenFlow southbound (false: host only, for trying the apps' REST/CLI)
  * @param strict           exit if any component does not activate
  * @param serializeStores  round-trip stored values through their serializers
- * @param statsSeconds     flow statistics polling period
- * @param adoptionSeconds  how long unowned rules found on a reconnecting switch wait to be adopted
+ * @param flowPollFrequency    ONOS's OpenFlowRuleProvider flowPollFrequency (s)
+ * @param allowExtraneousRules ONOS's FlowRuleManager allowExtraneousRules
+ * @param importExtraneousRules ONOS's FlowRuleManager importExtraneousRules
+ * @param tcpFlagsMatch        put TCP_FLAGS criteria on the wire (ONOS 2.7 leaves them out)
  * @param help             --help was given
  * @param security         REST users and TLS, OpenFlow TLS, size limits
  */
 public record RuntimeOptions(Path config, int ofPort, String ofAddress, int restPort, String restAddress,
                              Path logFile, String logLevel, boolean keepFlowsOnExit, boolean openflow,
-                             boolean strict, boolean serializeStores, double statsSeconds, double adoptionSeconds,
+                             boolean strict, boolean serializeStores, int flowPollFrequency,
+                             boolean allowExtraneousRules, boolean importExtraneousRules, boolean tcpFlagsMatch,
                              boolean help, Security security) {
 
     /**
@@ -79,8 +82,11 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
             "  --log-file FILE          log file (default fwlb-runtime.log; 'none' for console only)",
             "  --log-level LEVEL        TRACE, DEBUG, INFO (default), WARN or ERROR",
             "  --keep-flows-on-exit     leave the installed rules on the switches on shutdown",
-            "  --stats-interval SEC     flow statistics polling period (default 2)",
-            "  --adoption-grace SEC     keep unowned rules of a reconnecting switch this long for adoption (default 15)",
+            "  --flow-poll-frequency SEC  flow statistics poll period, ONOS's flowPollFrequency (default 5)",
+            "  --allow-extraneous-rules   leave rules the controller does not know on the switches (ONOS property)",
+            "  --import-extraneous-rules  with --allow-extraneous-rules: adopt them into the store (ONOS property)",
+            "  --of-tcp-flags           put TCP_FLAGS criteria on the wire as the OVS experimenter field",
+            "                           (for users whose ONOS build translates TCP_FLAGS; ONOS 2.7 leaves them out)",
             "  --no-openflow            no southbound (only the components that need none activate)",
             "  --no-store-serialization keep stored values as objects (default: through their serializers)",
             "  --strict                 exit with an error if any component does not activate",
@@ -124,8 +130,10 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
         boolean openflow = true;
         boolean strict = false;
         boolean serialize = true;
-        double stats = 2;
-        double grace = 15;
+        int pollFrequency = 5;
+        boolean allowExtraneous = false;
+        boolean importExtraneous = false;
+        boolean tcpFlags = false;
         boolean help = false;
         Path users = FirstStart.defaultUsersFile();
         String restKs = null;
@@ -162,6 +170,15 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                 case "--no-store-serialization":
                     serialize = false;
                     break;
+                case "--allow-extraneous-rules":
+                    allowExtraneous = true;
+                    break;
+                case "--import-extraneous-rules":
+                    importExtraneous = true;
+                    break;
+                case "--of-tcp-flags":
+                    tcpFlags = true;
+                    break;
                 case "--config":
                 case "--of-port":
                 case "--of-address":
@@ -169,8 +186,6 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                 case "--rest-address":
                 case "--log-file":
                 case "--log-level":
-                case "--stats-interval":
-                case "--adoption-grace":
                 case "--users":
                 case "--rest-key-store":
                 case "--rest-key-store-password":
@@ -182,6 +197,7 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                 case "--of-trust-store":
                 case "--of-trust-store-password":
                 case "--of-max-multipart-bytes":
+                case "--flow-poll-frequency":
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new UsageException(a + " needs a value");
@@ -196,8 +212,6 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                         case "--rest-address": restAddress = value; break;
                         case "--log-file": logFile = value.equals("none") ? null : Path.of(value); break;
                         case "--log-level": logLevel = level(value); break;
-                        case "--stats-interval": stats = seconds(a, value, false); break;
-                        case "--adoption-grace": grace = seconds(a, value, true); break;
                         case "--users": users = Path.of(value); break;
                         case "--rest-key-store": restKs = value; break;
                         case "--rest-key-store-password": restKsPw = value; break;
@@ -208,7 +222,8 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
                         case "--of-key-store-password": ofKsPw = value; break;
                         case "--of-trust-store": ofTs = value; break;
                         case "--of-trust-store-password": ofTsPw = value; break;
-                        default: ofMaxMultipart = bytes(a, value, 65_535); break;
+                        case "--of-max-multipart-bytes": ofMaxMultipart = bytes(a, value, 65_535); break;
+                        default: pollFrequency = wholeSeconds(a, value); break;
                     }
                     break;
                 default:
@@ -243,8 +258,13 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
         } else if (ofKs != null || ofKsPw != null || ofTs != null || ofTsPw != null) {
             throw new UsageException("--of-key-store and --of-trust-store need --of-tls-mode enabled or strict");
         }
+        if (importExtraneous && !allowExtraneous) {
+            throw new UsageException("--import-extraneous-rules needs --allow-extraneous-rules (as in ONOS, "
+                                     + "rules are only imported when extraneous rules are allowed)");
+        }
         return new RuntimeOptions(config, ofPort, ofAddress, restPort, restAddress, logFile, logLevel, keep,
-                                  openflow, strict, serialize, stats, grace, help,
+                                  openflow, strict, serialize, pollFrequency, allowExtraneous, importExtraneous,
+                                  tcpFlags, help,
                                   new Security(users, restStore, maxDoc, ofTls, ofStore, ofTrust, ofMaxMultipart));
     }
 
@@ -291,15 +311,15 @@ public record RuntimeOptions(Path config, int ofPort, String ofAddress, int rest
         }
     }
 
-    private static double seconds(String option, String v, boolean zeroOk) {
+    private static int wholeSeconds(String option, String v) {
         try {
-            double d = Double.parseDouble(v);
-            if (d < 0 || (d == 0 && !zeroOk) || Double.isNaN(d) || Double.isInfinite(d)) {
+            int s = Integer.parseInt(v);
+            if (s < 1) {
                 throw new NumberFormatException();
             }
-            return d;
+            return s;
         } catch (NumberFormatException e) {
-            throw new UsageException(option + ": '" + v + "' is not a valid number of seconds");
+            throw new UsageException(option + ": '" + v + "' is not a whole number of seconds (1 or more)");
         }
     }
 

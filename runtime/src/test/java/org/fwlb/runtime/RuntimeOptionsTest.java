@@ -28,17 +28,20 @@ class RuntimeOptionsTest {
         assertEquals(Path.of("fwlb-runtime.log"), d.logFile());
         assertTrue(d.openflow() && d.serializeStores());
         assertFalse(d.keepFlowsOnExit() || d.strict());
+        assertEquals(5, d.flowPollFrequency(), "ONOS's default");
+        assertFalse(d.allowExtraneousRules() || d.importExtraneousRules() || d.tcpFlagsMatch(), "ONOS's defaults");
 
         RuntimeOptions o = RuntimeOptions.parse(List.of("--config=x.json", "--of-port", "6633", "--rest-port=0",
                 "--log-file", "none", "--log-level", "debug", "--keep-flows-on-exit", "--strict",
-                "--no-store-serialization", "--adoption-grace", "0", "--stats-interval", "0.5"));
+                "--no-store-serialization", "--flow-poll-frequency", "2", "--allow-extraneous-rules",
+                "--import-extraneous-rules", "--of-tcp-flags"));
         assertEquals(6633, o.ofPort());
         assertEquals(0, o.restPort());
         assertNull(o.logFile());
         assertEquals("DEBUG", o.logLevel());
         assertTrue(o.keepFlowsOnExit() && o.strict() && !o.serializeStores());
-        assertEquals(0.0, o.adoptionSeconds());
-        assertEquals(0.5, o.statsSeconds());
+        assertEquals(2, o.flowPollFrequency());
+        assertTrue(o.allowExtraneousRules() && o.importExtraneousRules() && o.tcpFlagsMatch());
     }
 
     @Test
@@ -56,6 +59,14 @@ class RuntimeOptionsTest {
                 () -> RuntimeOptions.parse(List.of("--config", "x", "--log-level", "loud"))).getMessage()
                 .contains("unknown level loud"));
         assertTrue(RuntimeOptions.parse(List.of("--help")).help());
+        assertTrue(assertThrows(RuntimeOptions.UsageException.class,
+                () -> RuntimeOptions.parse(List.of("--config", "x", "--flow-poll-frequency", "0.5"))).getMessage()
+                .contains("--flow-poll-frequency: '0.5' is not a whole number of seconds"));
+        assertTrue(assertThrows(RuntimeOptions.UsageException.class,
+                () -> RuntimeOptions.parse(List.of("--config", "x", "--import-extraneous-rules"))).getMessage()
+                .contains("needs --allow-extraneous-rules"));
+        assertEquals("unknown option --adoption-grace", assertThrows(RuntimeOptions.UsageException.class,
+                () -> RuntimeOptions.parse(List.of("--config", "x", "--adoption-grace", "15"))).getMessage());
     }
 
     private static String usage(List<String> args, Map<String, String> env) {

@@ -12,10 +12,18 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Settings of the OpenFlow southbound. Immutable; build with {@link #builder()}.
  * Every value is checked when set: a bad one throws {@link IllegalArgumentException} naming it.
+ *
+ * <p>The settings that ONOS 2.7 exposes as component properties carry ONOS's names and defaults:
+ * {@code flowPollFrequency} (OpenFlowRuleProvider, 5 s), {@code allowExtraneousRules},
+ * {@code importExtraneousRules}, {@code purgeOnDisconnection} (FlowRuleManager, all false),
+ * {@code portStatsPollFrequency} (OpenFlowDeviceProvider, 5 s), {@code meterStatsPollInterval}
+ * (OpenFlowMeterProvider, 10 s). {@code tcpFlagsMatch} is the runtime's own switch (ONOS 2.7 cannot
+ * put TCP_FLAGS on the wire; see {@link Builder#tcpFlagsMatch(boolean)}).
  */
 public final class OpenFlowOptions {
 
@@ -59,13 +67,20 @@ public final class OpenFlowOptions {
             }
         }
     }
+    /** ONOS's FlowStatsCollector and collectors of ports and meters poll first 1 s after a switch connects. */
+    static final Duration FIRST_POLL_DELAY = Duration.ofSeconds(1);
 
     private final int port;
     private final String bindAddress;
     private final Duration echoInterval;
     private final int echoMissLimit;
-    private final Duration statsInterval;
-    private final Duration adoptionGrace;
+    private final Duration flowPollFrequency;
+    private final Duration portStatsPollFrequency;
+    private final Duration meterStatsPollInterval;
+    private final boolean allowExtraneousRules;
+    private final boolean importExtraneousRules;
+    private final boolean purgeOnDisconnection;
+    private final boolean tcpFlagsMatch;
     private final Duration handshakeTimeout;
     private final boolean removeAllOnClose;
     private final ApplicationId coreAppId;
@@ -79,14 +94,21 @@ public final class OpenFlowOptions {
     private final Path trustStore;
     private final char[] trustStorePassword;
     private final Function<DeviceId, Optional<String>> keyAliases;
+    private final boolean automaticPolling;
+    private final LongSupplier clock;
 
     private OpenFlowOptions(Builder b) {
         this.port = b.port;
         this.bindAddress = b.bindAddress;
         this.echoInterval = b.echoInterval;
         this.echoMissLimit = b.echoMissLimit;
-        this.statsInterval = b.statsInterval;
-        this.adoptionGrace = b.adoptionGrace;
+        this.flowPollFrequency = b.flowPollFrequency;
+        this.portStatsPollFrequency = b.portStatsPollFrequency;
+        this.meterStatsPollInterval = b.meterStatsPollInterval;
+        this.allowExtraneousRules = b.allowExtraneousRules;
+        this.importExtraneousRules = b.importExtraneousRules;
+        this.purgeOnDisconnection = b.purgeOnDisconnection;
+        this.tcpFlagsMatch = b.tcpFlagsMatch;
         this.handshakeTimeout = b.handshakeTimeout;
         this.removeAllOnClose = b.removeAllOnClose;
         this.coreAppId = b.coreAppId;
@@ -100,13 +122,15 @@ public final class OpenFlowOptions {
         this.trustStore = b.trustStore;
         this.trustStorePassword = b.trustStorePassword;
         this.keyAliases = b.keyAliases;
+        this.automaticPolling = b.automaticPolling;
+        this.clock = b.clock;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Defaults: port 6653 on all addresses, echo 5 s x 3, stats 2 s, adoption grace 15 s. */
+    /** Defaults: port 6653 on all addresses, echo 5 s x 3, ONOS 2.7's defaults for everything ONOS has. */
     public static OpenFlowOptions defaults() {
         return builder().build();
     }
@@ -130,18 +154,46 @@ public final class OpenFlowOptions {
         return echoMissLimit;
     }
 
-    /** Period of FLOW / PORT / METER statistics polling. */
-    public Duration statsInterval() {
-        return statsInterval;
+    /**
+     * ONOS's {@code OpenFlowRuleProvider.flowPollFrequency}: period of the FLOW statistics poll that
+     * confirms rules (RULE_ADDED), reports counters (RULE_UPDATED), expires temporary rules and
+     * reconciles the store with the switch. First poll 1 s after the switch connects.
+     */
+    public Duration flowPollFrequency() {
+        return flowPollFrequency;
+    }
+
+    /** ONOS's {@code OpenFlowDeviceProvider.portStatsPollFrequency}: port statistics period (first poll after 1 s). */
+    public Duration portStatsPollFrequency() {
+        return portStatsPollFrequency;
+    }
+
+    /** ONOS's {@code OpenFlowMeterProvider.meterStatsPollInterval}: meter statistics period (first poll after 1 s). */
+    public Duration meterStatsPollInterval() {
+        return meterStatsPollInterval;
+    }
+
+    /** ONOS's {@code FlowRuleManager.allowExtraneousRules}: leave rules the store does not know on the switches. */
+    public boolean allowExtraneousRules() {
+        return allowExtraneousRules;
+    }
+
+    /** ONOS's {@code FlowRuleManager.importExtraneousRules}: with allowExtraneousRules, adopt them into the store. */
+    public boolean importExtraneousRules() {
+        return importExtraneousRules;
+    }
+
+    /** ONOS's {@code FlowRuleManager.purgeOnDisconnection}: forget a device's rules when it disconnects. */
+    public boolean purgeOnDisconnection() {
+        return purgeOnDisconnection;
     }
 
     /**
-     * After a switch connects, how long rules found on it that no application owns are kept (and
-     * reported by getFlowEntries) so a restarted application can adopt them; afterwards such rules
-     * with a non-zero cookie are deleted as stale.
+     * Whether a TCP_FLAGS criterion is put on the wire (as the OVS/ONF experimenter OXM) and read back.
+     * Off (default), the runtime does what ONOS 2.7's FlowModBuilder does: the field is left out.
      */
-    public Duration adoptionGrace() {
-        return adoptionGrace;
+    public boolean tcpFlagsMatch() {
+        return tcpFlagsMatch;
     }
 
     /** Time allowed from TCP accept to a finished handshake. */
@@ -211,10 +263,24 @@ public final class OpenFlowOptions {
         return keyAliases;
     }
 
+    /** Tests only: whether the statistics collectors poll on their own (false: only when a test asks). */
+    boolean automaticPolling() {
+        return automaticPolling;
+    }
+
+    /** Wall clock (ms) of rule liveness; tests replace it. */
+    LongSupplier clock() {
+        return clock;
+    }
+
     @Override
     public String toString() {
         return "OpenFlowOptions{port=" + port + ", bind=" + bindAddress + ", echo=" + echoInterval
-                + "x" + echoMissLimit + ", stats=" + statsInterval + ", grace=" + adoptionGrace
+                + "x" + echoMissLimit + ", flowPollFrequency=" + flowPollFrequency
+                + ", portStatsPollFrequency=" + portStatsPollFrequency
+                + ", meterStatsPollInterval=" + meterStatsPollInterval
+                + ", allowExtraneousRules=" + allowExtraneousRules + ", importExtraneousRules=" + importExtraneousRules
+                + ", purgeOnDisconnection=" + purgeOnDisconnection + ", tcpFlagsMatch=" + tcpFlagsMatch
                 + ", removeAllOnClose=" + removeAllOnClose + ", tlsMode=" + tlsMode.name().toLowerCase(Locale.ROOT)
                 + ", maxMultipart=" + maxMultipartParts + " parts/" + maxMultipartBytes + " bytes}";
     }
@@ -225,8 +291,13 @@ public final class OpenFlowOptions {
         private String bindAddress = "0.0.0.0";
         private Duration echoInterval = Duration.ofSeconds(5);
         private int echoMissLimit = 3;
-        private Duration statsInterval = Duration.ofSeconds(2);
-        private Duration adoptionGrace = Duration.ofSeconds(15);
+        private Duration flowPollFrequency = Duration.ofSeconds(5);
+        private Duration portStatsPollFrequency = Duration.ofSeconds(5);
+        private Duration meterStatsPollInterval = Duration.ofSeconds(10);
+        private boolean allowExtraneousRules;
+        private boolean importExtraneousRules;
+        private boolean purgeOnDisconnection;
+        private boolean tcpFlagsMatch;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private boolean removeAllOnClose = false;
         private ApplicationId coreAppId = DEFAULT_CORE_APP_ID;
@@ -240,6 +311,8 @@ public final class OpenFlowOptions {
         private Path trustStore;
         private char[] trustStorePassword;
         private Function<DeviceId, Optional<String>> keyAliases = d -> Optional.empty();
+        private boolean automaticPolling = true;
+        private LongSupplier clock = System::currentTimeMillis;
 
         private Builder() {
         }
@@ -327,17 +400,49 @@ public final class OpenFlowOptions {
             return this;
         }
 
-        public Builder statsInterval(Duration interval) {
-            this.statsInterval = positive("stats interval", interval);
+        /** @see OpenFlowOptions#flowPollFrequency() */
+        public Builder flowPollFrequency(Duration period) {
+            this.flowPollFrequency = positive("flowPollFrequency", period);
             return this;
         }
 
-        public Builder adoptionGrace(Duration grace) {
-            Objects.requireNonNull(grace, "adoption grace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("adoption grace: " + grace + " is negative");
-            }
-            this.adoptionGrace = grace;
+        /** @see OpenFlowOptions#portStatsPollFrequency() */
+        public Builder portStatsPollFrequency(Duration period) {
+            this.portStatsPollFrequency = positive("portStatsPollFrequency", period);
+            return this;
+        }
+
+        /** @see OpenFlowOptions#meterStatsPollInterval() */
+        public Builder meterStatsPollInterval(Duration period) {
+            this.meterStatsPollInterval = positive("meterStatsPollInterval", period);
+            return this;
+        }
+
+        /** @see OpenFlowOptions#allowExtraneousRules() */
+        public Builder allowExtraneousRules(boolean allow) {
+            this.allowExtraneousRules = allow;
+            return this;
+        }
+
+        /** @see OpenFlowOptions#importExtraneousRules() */
+        public Builder importExtraneousRules(boolean importRules) {
+            this.importExtraneousRules = importRules;
+            return this;
+        }
+
+        /** @see OpenFlowOptions#purgeOnDisconnection() */
+        public Builder purgeOnDisconnection(boolean purge) {
+            this.purgeOnDisconnection = purge;
+            return this;
+        }
+
+        /**
+         * For users whose ONOS build translates TCP_FLAGS: put the criterion on the wire as the ONF
+         * experimenter OXM Open vSwitch accepts over OpenFlow 1.3 and read it back, so such rules behave
+         * like any other. Off by default, as in ONOS 2.7 (the field is silently left out).
+         */
+        public Builder tcpFlagsMatch(boolean translate) {
+            this.tcpFlagsMatch = translate;
             return this;
         }
 
@@ -366,6 +471,18 @@ public final class OpenFlowOptions {
                 throw new IllegalArgumentException("packet queue capacity: " + capacity + " is less than 1");
             }
             this.packetQueueCapacity = capacity;
+            return this;
+        }
+
+        /** Tests only: no polling on a timer; tests poll with OpenFlowRuntime's package-private hooks. */
+        Builder automaticPolling(boolean automatic) {
+            this.automaticPolling = automatic;
+            return this;
+        }
+
+        /** Tests only: the clock rule liveness is measured with (ms). */
+        Builder clock(LongSupplier millis) {
+            this.clock = Objects.requireNonNull(millis, "clock");
             return this;
         }
 

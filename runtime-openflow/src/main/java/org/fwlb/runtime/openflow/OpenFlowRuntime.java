@@ -7,6 +7,7 @@ import org.fwlb.runtime.openflow.device.DeviceManager;
 import org.fwlb.runtime.openflow.flow.FlowRuleManager;
 import org.fwlb.runtime.openflow.meter.MeterManager;
 import org.fwlb.runtime.openflow.packet.PacketManager;
+import org.onosproject.net.DeviceId;
 import org.onosproject.net.device.DeviceService;
 import org.onosproject.net.flow.FlowRuleService;
 import org.onosproject.net.meter.MeterService;
@@ -19,9 +20,14 @@ import org.projectfloodlight.openflow.protocol.OFPortStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,56 +45,43 @@ public final class OpenFlowRuntime implements AutoCloseable {
     private final OpenFlowOptions options;
     private final OpenFlowStats stats = new OpenFlowStats();
     private final EventDispatcher events = new EventDispatcher();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fwlb-of-stats");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<DeviceId, ScheduledFuture<?>> portCollectors = new ConcurrentHashMap<>();
     private final OpenFlowServer server;
     private final DeviceManager devices;
     private final FlowRuleManager flows;
     private final MeterManager meters;
     private final PacketManager packets;
-    private ScheduledExecutorService poller;
+    private boolean started;
     private boolean closed;
 
     public OpenFlowRuntime(OpenFlowOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.server = new OpenFlowServer(options, stats, new Dispatcher());
         this.devices = new DeviceManager(events);
-        this.flows = new FlowRuleManager(server, events, options);
-        this.meters = new MeterManager(server, events, options);
+        this.flows = new FlowRuleManager(server, events, options, poller, options.clock(), options.automaticPolling());
+        this.meters = new MeterManager(server, events, poller, options.meterStatsPollInterval(),
+                options.automaticPolling());
         this.packets = new PacketManager(server, devices, flows, options);
     }
 
     /**
-     * Binds the TCP port and starts statistics polling.
+     * Binds the TCP port; statistics collectors start per switch as switches connect.
      *
      * @throws InterruptedException if interrupted while binding
      * @throws IllegalStateException if the port cannot be bound (the message says which)
      */
     public synchronized void start() throws InterruptedException {
-        if (poller != null) {
+        if (started) {
             throw new IllegalStateException("OpenFlowRuntime already started");
         }
+        started = true;
         server.start();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fwlb-of-stats");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = options.statsInterval().toMillis();
-        poller.scheduleAtFixedRate(this::poll, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    private void poll() {
-        for (SwitchConnection conn : server.all()) {
-            try {
-                if (!devices.isAvailable(conn.deviceId())) {
-                    continue; // still synchronising after connect
-                }
-                flows.poll(conn);
-                devices.pollPortStats(conn);
-                meters.poll(conn);
-            } catch (RuntimeException e) {
-                log.warn("{}: statistics poll failed", conn.deviceId(), e);
-            }
-        }
+        log.info("OpenFlow southbound: {}", options);
     }
 
     /** Closes the listener and all switch connections (rules stay on the switches unless removeAllOnClose). */
@@ -101,9 +94,7 @@ public final class OpenFlowRuntime implements AutoCloseable {
         if (options.removeAllOnClose()) {
             removeAllInstalledRules();
         }
-        if (poller != null) {
-            poller.shutdownNow();
-        }
+        poller.shutdownNow();
         server.stop();
         packets.shutdown();
         events.close();
@@ -132,8 +123,9 @@ public final class OpenFlowRuntime implements AutoCloseable {
     }
 
     /**
-     * Deletes every flow rule the applications installed (punt rules included) and then every meter
-     * they submitted from the connected switches, waiting (bounded) for the barriers.
+     * Deletes every flow rule of the store (punt rules included) and then every meter from the
+     * connected switches, waiting (bounded) for the barriers. The runtime's clean shutdown; ONOS has
+     * no such step.
      */
     public void removeAllInstalledRules() {
         int n = flows.removeAllInstalledRules(REMOVE_TIMEOUT_MS);
@@ -145,6 +137,35 @@ public final class OpenFlowRuntime implements AutoCloseable {
     public OpenFlowStats stats() {
         return stats;
     }
+
+    // ---------------------------------------------------------------- ONOS component properties
+
+    /** {@code org.onosproject.net.flow.impl.FlowRuleManager} allowExtraneousRules. */
+    public void setAllowExtraneousRules(boolean allow) {
+        flows.setAllowExtraneousRules(allow);
+    }
+
+    /** {@code org.onosproject.net.flow.impl.FlowRuleManager} importExtraneousRules. */
+    public void setImportExtraneousRules(boolean importRules) {
+        flows.setImportExtraneousRules(importRules);
+    }
+
+    /** {@code org.onosproject.net.flow.impl.FlowRuleManager} purgeOnDisconnection. */
+    public void setPurgeOnDisconnection(boolean purge) {
+        flows.setPurgeOnDisconnection(purge);
+    }
+
+    /** {@code org.onosproject.provider.of.flow.impl.OpenFlowRuleProvider} flowPollFrequency. */
+    public void setFlowPollFrequency(Duration period) {
+        flows.setFlowPollFrequency(period);
+    }
+
+    /** @return the flow rule manager (its current settings) */
+    public FlowRuleManager flowRuleManager() {
+        return flows;
+    }
+
+    // ---------------------------------------------------------------- synchronisation (tests, tools)
 
     /**
      * Waits until every event and callback queued so far reached the applications (for tests and
@@ -158,19 +179,51 @@ public final class OpenFlowRuntime implements AutoCloseable {
         return events.drain(timeoutMillis);
     }
 
+    /**
+     * A BARRIER round trip with a switch: when it completes, the switch has processed every message
+     * the runtime sent it before.
+     *
+     * @param deviceId device
+     * @return completes with the barrier reply (fails if not connected)
+     */
+    public CompletableFuture<Void> barrier(DeviceId deviceId) {
+        SwitchConnection c = server.get(deviceId);
+        return c == null ? CompletableFuture.failedFuture(new IllegalStateException(deviceId + " is not connected"))
+                : c.barrier();
+    }
+
+    /** Polls a switch's flow statistics now; completes once reconciled (events queued). */
+    CompletableFuture<Void> pollFlows(DeviceId deviceId) {
+        return flows.pollNow(deviceId);
+    }
+
+    /** One timer tick of a switch's flow statistics collector. */
+    void flowPollTick(DeviceId deviceId) {
+        flows.tick(deviceId);
+    }
+
+    /** Polls a switch's meter statistics now; completes once processed (events queued). */
+    CompletableFuture<Void> pollMeters(DeviceId deviceId) {
+        return meters.pollNow(deviceId);
+    }
+
     /** Routes channel callbacks to the services. */
     private final class Dispatcher implements SwitchListener {
         @Override
         public void switchConnected(SwitchConnection sw) {
-            // meters first: re-installed flow rules may refer to them
-            meters.sync(sw)
-                    .thenCompose(v -> flows.sync(sw))
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            log.warn("{}: resynchronisation failed: {}", sw.deviceId(), e.getMessage());
-                        }
-                        devices.switchReady(sw);
-                    });
+            Duration first = OpenFlowOptions.FIRST_POLL_DELAY;
+            flows.switchConnected(sw, first);
+            devices.switchConnected(sw);
+            meters.switchConnected(sw, first);
+            if (options.automaticPolling() && !poller.isShutdown()) {
+                long period = options.portStatsPollFrequency().toMillis();
+                ScheduledFuture<?> f = poller.scheduleAtFixedRate(() -> devices.pollPortStats(sw),
+                        first.toMillis(), period, TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> old = portCollectors.put(sw.deviceId(), f);
+                if (old != null) {
+                    old.cancel(false);
+                }
+            }
         }
 
         @Override
@@ -198,8 +251,13 @@ public final class OpenFlowRuntime implements AutoCloseable {
 
         @Override
         public void switchDisconnected(SwitchConnection sw) {
-            devices.switchDisconnected(sw);
+            ScheduledFuture<?> f = portCollectors.remove(sw.deviceId());
+            if (f != null) {
+                f.cancel(false);
+            }
+            meters.switchDisconnected(sw);
             flows.switchDisconnected(sw);
+            devices.switchDisconnected(sw);
         }
     }
 }

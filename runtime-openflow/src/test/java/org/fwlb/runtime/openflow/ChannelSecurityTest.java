@@ -75,7 +75,7 @@ class ChannelSecurityTest extends RuntimeTestBase {
     void aMultipartReplyWithMoreBytesThanTheLimitFailsItsRequest() throws Exception {
         // 1100 port descriptions of 64 bytes: two parts of about 35 KB, 70 KB in all
         // (no statistics polling: a PORT statistics reply for 1100 ports would not fit in one fake message)
-        OpenFlowRuntime rt = start(options().statsInterval(Duration.ofHours(1)).maxMultipartBytes(65_535).build());
+        OpenFlowRuntime rt = start(options().automaticPolling(false).maxMultipartBytes(65_535).build());
         FakeSwitch sw = new FakeSwitch(0x33, 1100);
         sw.portDescParts = 2;
         sw.connect(rt.boundPort());
@@ -83,7 +83,7 @@ class ChannelSecurityTest extends RuntimeTestBase {
         assertTrue(sw.awaitClosed(WAIT), "the controller gave up on the switch");
         assertFalse(rt.deviceService().isAvailable(deviceId(0x33)));
 
-        OpenFlowRuntime roomy = start(options().statsInterval(Duration.ofHours(1)).maxMultipartBytes(80_000).build());
+        OpenFlowRuntime roomy = start(options().automaticPolling(false).maxMultipartBytes(80_000).build());
         FakeSwitch ok = new FakeSwitch(0x34, 1100);
         ok.portDescParts = 2;
         ok.connect(roomy.boundPort());

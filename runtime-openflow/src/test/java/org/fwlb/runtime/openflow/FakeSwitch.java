@@ -8,6 +8,7 @@ import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowDeleteStrict;
+import org.projectfloodlight.openflow.protocol.OFFlowModify;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFFlowModFailedCode;
@@ -73,9 +74,16 @@ final class FakeSwitch implements AutoCloseable {
     volatile boolean answerEcho = true;
     volatile boolean holdBarriers;
     volatile Predicate<OFFlowMod> rejectFlowMod = fm -> false;
+    volatile Predicate<OFMeterMod> rejectMeterMod = mm -> false;
     volatile boolean closedByPeer;
     /** Parts of the PORT_DESC reply (REPLY_MORE on all but the last). */
     volatile int portDescParts = 1;
+    /** Do not send FLOW_REMOVED for deletions (as if the message were lost). */
+    volatile boolean suppressFlowRemoved;
+    /** Hold FLOW statistics requests unanswered until {@link #releaseFlowStats()}. */
+    volatile boolean holdFlowStats;
+    private final List<OFStatsRequest<?>> heldFlowStats = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong echoXids = new java.util.concurrent.atomic.AtomicLong(0x7e000000L);
 
     /** One flow in the fake table. */
     static final class Flow {
@@ -219,6 +227,8 @@ final class FakeSwitch implements AutoCloseable {
             case FLOW_MOD:
                 flowMod((OFFlowMod) m);
                 break;
+            case ECHO_REPLY:
+                break;
             case METER_MOD:
                 meterMod((OFMeterMod) m);
                 break;
@@ -269,12 +279,20 @@ final class FakeSwitch implements AutoCloseable {
                     f.bytes = old.bytes;
                 }
                 flows.put(k, f);
+            } else if (fm instanceof OFFlowModify) {
+                Flow old = flows.get(k);
+                if (old != null) {
+                    Flow f = new Flow(fm);
+                    f.packets = old.packets;
+                    f.bytes = old.bytes;
+                    flows.put(k, f);
+                }
             } else if (fm instanceof OFFlowDeleteStrict) {
                 Flow f = flows.get(k);
                 long mask = fm.getCookieMask().getValue();
                 if (f != null && (f.mod.getCookie().getValue() & mask) == (fm.getCookie().getValue() & mask)) {
                     flows.remove(k);
-                    if (f.mod.getFlags().contains(OFFlowModFlags.SEND_FLOW_REM)) {
+                    if (f.mod.getFlags().contains(OFFlowModFlags.SEND_FLOW_REM) && !suppressFlowRemoved) {
                         sendFlowRemoved(f, OFFlowRemovedReason.DELETE);
                     }
                 }
@@ -311,6 +329,52 @@ final class FakeSwitch implements AutoCloseable {
         }
     }
 
+    /** Waits (bounded) until the flow with this cookie is in the table, then sets its counters. */
+    void setCountersWhenInstalled(long cookie, long packets, long bytes) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (flowWithCookie(cookie) == null) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("flow 0x" + Long.toHexString(cookie) + " never reached the switch");
+            }
+            synchronized (received) {
+                received.wait(10);
+            }
+        }
+        setCounters(cookie, packets, bytes);
+    }
+
+    /** Sends a FLOW_REMOVED for a flow this switch does not have (an unknown rule). */
+    void sendFlowRemoved(long cookie, int priority, OFFlowRemovedReason reason) {
+        send(F.buildFlowRemoved().setXid(0).setCookie(U64.of(cookie)).setPriority(priority).setReason(reason)
+                .setTableId(TableId.of(0)).setDurationSec(1).setDurationNsec(0).setIdleTimeout(0).setHardTimeout(0)
+                .setPacketCount(U64.ZERO).setByteCount(U64.ZERO)
+                .setMatch(F.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.ETH_TYPE,
+                        org.projectfloodlight.openflow.types.EthType.of(0x88b5)).build()).build());
+    }
+
+    /** Replaces the instructions of the flow with this cookie (as if changed behind the controller's back). */
+    void rewrite(long cookie, List<OFInstruction> instructions) {
+        synchronized (flows) {
+            for (Map.Entry<List<Object>, Flow> e : flows.entrySet()) {
+                if (e.getValue().mod.getCookie().getValue() == cookie) {
+                    Flow f = new Flow(e.getValue().mod.createBuilder().setInstructions(instructions).build());
+                    e.setValue(f);
+                }
+            }
+        }
+    }
+
+    /** Replaces the cookie of the flow with this cookie. */
+    void recookie(long cookie, long newCookie) {
+        synchronized (flows) {
+            for (Map.Entry<List<Object>, Flow> e : flows.entrySet()) {
+                if (e.getValue().mod.getCookie().getValue() == cookie) {
+                    e.setValue(new Flow(e.getValue().mod.createBuilder().setCookie(U64.of(newCookie)).build()));
+                }
+            }
+        }
+    }
+
     /** Puts a flow straight into the table (as if left by an earlier controller). */
     void preinstall(OFFlowMod fm) {
         synchronized (flows) {
@@ -340,6 +404,12 @@ final class FakeSwitch implements AutoCloseable {
         }
     }
 
+    void clearMeters() {
+        synchronized (meters) {
+            meters.clear();
+        }
+    }
+
     void preinstallMeter(OFMeterConfig c) {
         synchronized (meters) {
             meters.put(c.getMeterId(), c);
@@ -347,6 +417,13 @@ final class FakeSwitch implements AutoCloseable {
     }
 
     private void meterMod(OFMeterMod mm) {
+        if (rejectMeterMod.test(mm)) {
+            send(F.errorMsgs().buildMeterModFailedErrorMsg().setXid(mm.getXid())
+                    .setCode(org.projectfloodlight.openflow.protocol.OFMeterModFailedCode.OUT_OF_METERS)
+                    .setData(org.projectfloodlight.openflow.types.OFErrorCauseData.of(new byte[0], OFVersion.OF_13))
+                    .build());
+            return;
+        }
         synchronized (meters) {
             switch (mm.getCommand()) {
                 case ADD:
@@ -380,6 +457,56 @@ final class FakeSwitch implements AutoCloseable {
                         .setSwDesc("FakeSwitch 1.0").setSerialNum("42").setDpDesc("fake datapath").build());
                 break;
             case FLOW:
+                synchronized (heldFlowStats) {
+                    if (holdFlowStats) {
+                        heldFlowStats.add(req);
+                        break;
+                    }
+                }
+                answerFlowStats(xid);
+                break;
+            case PORT:
+                answerPortStats(xid);
+                break;
+            case METER_CONFIG:
+                send(F.buildMeterConfigStatsReply().setXid(xid).setEntries(new ArrayList<>(meters().values())).build());
+                break;
+            case METER:
+                List<org.projectfloodlight.openflow.protocol.OFMeterStats> ms = new ArrayList<>();
+                for (OFMeterConfig c : meters().values()) {
+                    long users = flows().stream().filter(f -> f.mod.getInstructions().stream().anyMatch(i ->
+                            i instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionMeter
+                                    && ((org.projectfloodlight.openflow.protocol.instruction.OFInstructionMeter) i)
+                                    .getMeterId() == c.getMeterId())).count();
+                    List<org.projectfloodlight.openflow.protocol.OFMeterBandStats> bands = new ArrayList<>();
+                    c.getEntries().forEach(b -> bands.add(F.meterBandStats(U64.ZERO, U64.ZERO)));
+                    ms.add(F.buildMeterStats().setMeterId(c.getMeterId()).setFlowCount(users)
+                            .setPacketInCount(U64.of(meterPackets)).setByteInCount(U64.of(meterPackets * 100))
+                            .setDurationSec(5).setDurationNsec(0).setBandStats(bands).build());
+                }
+                send(F.buildMeterStatsReply().setXid(xid).setEntries(ms).build());
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Packet counter every meter reports in METER statistics (tests raise it). */
+    volatile long meterPackets;
+
+    /** Answers every held FLOW statistics request and stops holding. */
+    void releaseFlowStats() {
+        List<OFStatsRequest<?>> held;
+        synchronized (heldFlowStats) {
+            holdFlowStats = false;
+            held = new ArrayList<>(heldFlowStats);
+            heldFlowStats.clear();
+        }
+        held.forEach(r -> answerFlowStats(r.getXid()));
+    }
+
+    private void answerFlowStats(long xid) {
+        {
                 List<OFFlowStatsEntry> entries = new ArrayList<>();
                 for (Flow f : flows()) {
                     List<OFInstruction> ins = f.mod.getInstructions();
@@ -389,15 +516,20 @@ final class FakeSwitch implements AutoCloseable {
                             .setCookie(f.mod.getCookie()).setPacketCount(U64.of(f.packets))
                             .setByteCount(U64.of(f.bytes)).setMatch(f.mod.getMatch()).setInstructions(ins).build());
                 }
-                // two parts when there is more than one flow, to exercise REPLY_MORE
-                int half = entries.size() / 2;
-                if (half > 0) {
+                // several parts when there is more than one flow (REPLY_MORE), each well below 64 KB
+                int part = Math.max(1, Math.min(200, (entries.size() + 1) / 2));
+                int from = 0;
+                while (entries.size() - from > part) {
                     send(F.buildFlowStatsReply().setXid(xid).setFlags(EnumSet.of(OFStatsReplyFlags.REPLY_MORE))
-                            .setEntries(entries.subList(0, half)).build());
+                            .setEntries(entries.subList(from, from + part)).build());
+                    from += part;
                 }
-                send(F.buildFlowStatsReply().setXid(xid).setEntries(entries.subList(half, entries.size())).build());
-                break;
-            case PORT:
+                send(F.buildFlowStatsReply().setXid(xid).setEntries(entries.subList(from, entries.size())).build());
+        }
+    }
+
+    private void answerPortStats(long xid) {
+        {
                 List<org.projectfloodlight.openflow.protocol.OFPortStatsEntry> ps = new ArrayList<>();
                 for (OFPortDesc p : ports) {
                     long n = portCounter;
@@ -408,15 +540,6 @@ final class FakeSwitch implements AutoCloseable {
                             .setCollisions(U64.ZERO).setDurationSec(n).setDurationNsec(0).build());
                 }
                 send(F.buildPortStatsReply().setXid(xid).setEntries(ps).build());
-                break;
-            case METER_CONFIG:
-                send(F.buildMeterConfigStatsReply().setXid(xid).setEntries(new ArrayList<>(meters().values())).build());
-                break;
-            case METER:
-                send(F.buildMeterStatsReply().setXid(xid).setEntries(List.of()).build());
-                break;
-            default:
-                break;
         }
     }
 
@@ -467,6 +590,13 @@ final class FakeSwitch implements AutoCloseable {
         }
     }
 
+    /** Everything received so far, in order. */
+    List<OFMessage> received() {
+        synchronized (received) {
+            return new ArrayList<>(received);
+        }
+    }
+
     <T extends OFMessage> List<T> all(Class<T> type) {
         List<T> out = new ArrayList<>();
         synchronized (received) {
@@ -483,6 +613,26 @@ final class FakeSwitch implements AutoCloseable {
         synchronized (received) {
             received.clear();
         }
+    }
+
+    /**
+     * A fence: sends an ECHO_REQUEST and waits for the controller's reply. The controller answers on
+     * the connection's I/O thread through its ordered send queue, so once the reply is here, every
+     * message the controller had queued for this switch before handling the request has been
+     * received (and recorded), and every message this switch sent before has been handled by it.
+     */
+    void echoRoundTrip() throws InterruptedException {
+        long xid = echoXids.incrementAndGet();
+        send(F.buildEchoRequest().setXid(xid).setData(new byte[0]).build());
+        if (await(org.projectfloodlight.openflow.protocol.OFEchoReply.class, r -> r.getXid() == xid, 5000) == null) {
+            throw new AssertionError("no ECHO_REPLY from the controller within 5 s");
+        }
+    }
+
+    /** Number of FLOW statistics requests received so far. */
+    long flowStatsRequests() {
+        return all(OFStatsRequest.class).stream()
+                .filter(r -> r.getStatsType() == org.projectfloodlight.openflow.protocol.OFStatsType.FLOW).count();
     }
 
     /** Waits until the controller closes the connection. */

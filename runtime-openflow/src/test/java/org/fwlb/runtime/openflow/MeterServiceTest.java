@@ -9,7 +9,6 @@ import org.onosproject.net.flow.DefaultFlowRule;
 import org.onosproject.net.flow.DefaultTrafficSelector;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.flow.FlowRule;
-import org.onosproject.net.flow.criteria.Criteria;
 import org.onosproject.net.meter.Band;
 import org.onosproject.net.meter.DefaultBand;
 import org.onosproject.net.meter.DefaultMeterRequest;
@@ -17,6 +16,7 @@ import org.onosproject.net.meter.Meter;
 import org.onosproject.net.meter.MeterContext;
 import org.onosproject.net.meter.MeterEvent;
 import org.onosproject.net.meter.MeterFailReason;
+import org.onosproject.net.meter.MeterId;
 import org.onosproject.net.meter.MeterRequest;
 import org.onosproject.net.meter.MeterState;
 import org.projectfloodlight.openflow.protocol.OFFlowAdd;
@@ -26,15 +26,21 @@ import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionMeter;
 import org.projectfloodlight.openflow.protocol.meterband.OFMeterBandDrop;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** MeterService as ONOS 2.7's MeterManager + OpenFlow meter provider: confirmation and reconciliation by polls. */
 class MeterServiceTest extends RuntimeTestBase {
+
+    final List<MeterEvent> meterEvents = new CopyOnWriteArrayList<>();
 
     static MeterRequest.Builder pktps(DeviceId dev, long rate, long burst, List<String> results) {
         return DefaultMeterRequest.builder().forDevice(dev).fromApp(APP).withUnit(Meter.Unit.PKTS_PER_SEC).burst()
@@ -52,17 +58,21 @@ class MeterServiceTest extends RuntimeTestBase {
                 });
     }
 
+    private List<MeterEvent.Type> meterTypes() {
+        List<MeterEvent.Type> out = new ArrayList<>();
+        meterEvents.forEach(e -> out.add(e.type()));
+        return out;
+    }
+
     @Test
-    void submitInstallsMeterAndFlowUsesIt() throws Exception {
-        OpenFlowRuntime rt = start();
+    void submitReturnsAPendingMeterThatTheFirstPollShowingItConfirms() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        rt.meterService().addListener(meterEvents::add);
         FakeSwitch sw = connect(rt, 0x71, 2);
         DeviceId dev = deviceId(0x71);
         List<String> results = new CopyOnWriteArrayList<>();
-        List<MeterEvent> events = new CopyOnWriteArrayList<>();
-        rt.meterService().addListener(events::add);
-        sw.holdBarriers = true;
         Meter m = rt.meterService().submit(pktps(dev, 100, 20, results).add());
-        assertEquals(1L, m.id().id(), "ids are allocated per device from 1");
+        assertEquals(1L, m.id().id(), "ids from a per-device counter starting at 1");
         assertEquals(MeterState.PENDING_ADD, m.state());
 
         OFMeterMod mod = notNull("METER_MOD", sw.await(OFMeterMod.class, x -> true, WAIT));
@@ -72,63 +82,140 @@ class MeterServiceTest extends RuntimeTestBase {
         OFMeterBandDrop drop = (OFMeterBandDrop) mod.getMeters().get(0);
         assertEquals(100, drop.getRate());
         assertEquals(20, drop.getBurstSize());
-        Thread.sleep(200);
-        assertTrue(results.isEmpty(), "confirmed only by the barrier reply");
-        sw.releaseBarriers();
-        await("onSuccess", () -> results.equals(List.of("success")));
+        settle(rt, sw);
+        assertTrue(results.isEmpty(), "not confirmed before a meter statistics poll shows it");
+        assertTrue(meterEvents.isEmpty(), "METER_ADD_REQ is internal to ONOS's store: applications never see it");
+
+        pollMeters(rt, dev);
+        assertEquals(List.of("success"), results);
+        assertEquals(List.of(MeterEvent.Type.METER_ADDED), meterTypes());
         assertEquals(MeterState.ADDED, rt.meterService().getMeter(dev, m.id()).state());
-        await("METER_ADDED", () -> events.stream().anyMatch(e -> e.type() == MeterEvent.Type.METER_ADDED));
+
+        pollMeters(rt, dev);
+        assertEquals(List.of(MeterEvent.Type.METER_ADDED, MeterEvent.Type.METER_REFERENCE_COUNT_ZERO), meterTypes(),
+                "an installed meter no flow uses is reported at every poll");
 
         FlowRule punt = DefaultFlowRule.builder().forDevice(dev)
                 .withSelector(DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_IPV4)
-                        .matchIPProtocol(IPv4.PROTOCOL_TCP).add(Criteria.matchTcpFlags(0x002)).build())
+                        .matchIPProtocol(IPv4.PROTOCOL_TCP).build())
                 .withTreatment(DefaultTrafficTreatment.builder().meter(m.id()).setOutput(PortNumber.CONTROLLER).build())
                 .withPriority(20000).fromApp(APP).makePermanent().build();
         rt.flowRuleService().applyFlowRules(punt);
         OFFlowAdd add = notNull("FLOW_MOD", sw.await(OFFlowAdd.class, x -> true, WAIT));
-        assertEquals(1, ((OFInstructionMeter) add.getInstructions().get(0)).getMeterId(), "meter instruction first");
-
-        Meter second = rt.meterService().submit(pktps(dev, 50, 10, results).add());
-        assertEquals(2L, second.id().id());
-        rt.meterService().withdraw(pktps(dev, 50, 10, results).remove(), second.id());
-        notNull("METER_MOD DELETE", sw.await(OFMeterMod.class,
-                x -> x.getCommand() == OFMeterModCommand.DELETE && x.getMeterId() == 2, WAIT));
-        await("meter 2 gone", () -> rt.meterService().getMeter(dev, second.id()) == null);
-        await("switch has meter 1 only", () -> sw.meters().keySet().equals(java.util.Set.of(1L)));
-        assertEquals(1, rt.meterService().getMeters(dev).size());
+        assertEquals(1, ((OFInstructionMeter) add.getInstructions().get(add.getInstructions().size() - 1)).getMeterId(),
+                "FlowModBuilderVer13 puts the meter instruction last");
+        settle(rt, sw);
+        meterEvents.clear();
+        pollMeters(rt, dev);
+        assertTrue(meterEvents.isEmpty(), "used by a flow: no reference-count event");
+        assertEquals(1, rt.meterService().getMeter(dev, m.id()).referenceCount());
     }
 
     @Test
-    void meterSubmittedBeforeTheSwitchConnectsIsInstalledBeforeFlowsAtConnect() throws Exception {
-        OpenFlowRuntime rt = start();
+    void withdrawDeletesThenTheForcedPollPurgesAndTheIdIsReused() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        rt.meterService().addListener(meterEvents::add);
+        FakeSwitch sw = connect(rt, 0x72, 2);
         DeviceId dev = deviceId(0x72);
         List<String> results = new CopyOnWriteArrayList<>();
-        Meter m = rt.meterService().submit(pktps(dev, 200, 0, results).add());
-        FlowRule punt = DefaultFlowRule.builder().forDevice(dev)
-                .withSelector(DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_ARP).build())
-                .withTreatment(DefaultTrafficTreatment.builder().meter(m.id()).punt().build())
-                .withPriority(45000).fromApp(APP).makePermanent().build();
-        rt.flowRuleService().applyFlowRules(punt);
-        assertTrue(results.isEmpty());
-        FakeSwitch sw = connect(rt, 0x72, 2);
-        OFMeterMod mod = notNull("METER_MOD at connect", sw.await(OFMeterMod.class, x -> true, WAIT));
-        OFFlowAdd add = notNull("FLOW_MOD at connect", sw.await(OFFlowAdd.class, x -> true, WAIT));
-        assertTrue(mod.getXid() < add.getXid(), "the meter goes before the flow that uses it");
-        await("onSuccess after connect", () -> results.equals(List.of("success")));
+        Meter first = rt.meterService().submit(pktps(dev, 100, 0, results).add());
+        Meter second = rt.meterService().submit(pktps(dev, 50, 10, results).add());
+        assertEquals(2L, second.id().id());
+        pollMeters(rt, dev);
+        results.clear();
+        meterEvents.clear();
+
+        rt.meterService().withdraw(pktps(dev, 50, 10, results).remove(), second.id());
+        Meter removing = rt.meterService().getMeter(dev, second.id()); // the forced poll may already have purged it
+        assertTrue(removing == null || removing.state() == MeterState.PENDING_REMOVE);
+        notNull("METER_MOD DELETE", sw.await(OFMeterMod.class,
+                x -> x.getCommand() == OFMeterModCommand.DELETE && x.getMeterId() == 2, WAIT));
+        await("purged by the statistics request that follows the DELETE",
+                () -> rt.meterService().getMeter(dev, second.id()) == null);
+        settle(rt, sw);
+        assertEquals(List.of("success"), results);
+        List<MeterEvent.Type> types = meterTypes();
+        types.remove(MeterEvent.Type.METER_REFERENCE_COUNT_ZERO); // meter 1, seen by the same poll, unused
+        assertEquals(List.of(MeterEvent.Type.METER_REMOVED), types, "no METER_REM_REQ for applications");
+        assertEquals(second.id(), ((Meter) meterEvents.stream().filter(ev -> ev.type() == MeterEvent.Type.METER_REMOVED)
+                .findFirst().orElseThrow().subject()).id());
+        assertEquals(Set.of(1L), sw.meters().keySet());
+
+        Meter third = rt.meterService().submit(pktps(dev, 70, 0, results).add());
+        assertEquals(2L, third.id().id(), "a freed id is reused first");
+        Meter fourth = rt.meterService().submit(pktps(dev, 80, 0, results).add());
+        assertEquals(3L, fourth.id().id());
+
+        results.clear();
+        rt.meterService().withdraw(pktps(dev, 1, 0, results).remove(), MeterId.meterId(42));
+        await("withdrawing an unknown meter succeeds at once", () -> results.equals(List.of("success")));
+        assertEquals(first.id(), rt.meterService().getMeter(dev, first.id()).id());
+    }
+
+    @Test
+    void metersTheStoreDoesNotKnowAreDeletedAndMissingOnesResentAtTheFirstPoll() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        rt.meterService().addListener(meterEvents::add);
+        FakeSwitch sw = new FakeSwitch(0x73, 2);
+        sw.preinstallMeter(FakeSwitch.F.buildMeterConfig().setMeterId(7).setFlags(EnumSet.of(OFMeterFlags.PKTPS))
+                .setEntries(List.of(FakeSwitch.F.meterBands().drop(10, 0))).build());
+        sw.connect(rt.boundPort());
+        switches.add(sw);
+        DeviceId dev = deviceId(0x73);
+        await("available", () -> rt.deviceService().isAvailable(dev));
+        List<String> results = new CopyOnWriteArrayList<>();
+        Meter ours = rt.meterService().submit(pktps(dev, 100, 0, results).add());
+        assertEquals(1L, ours.id().id(), "ids do not skip what the switch holds");
+        pollMeters(rt, dev);
+        settle(rt, sw);
+        assertEquals(Set.of(1L), sw.meters().keySet(), "meter 7, unknown to the store, deleted at the first poll");
+
+        sw.clearReceived();
+        sw.clearMeters(); // the switch lost its meters
+        pollMeters(rt, dev);
+        notNull("missing meter re-sent", sw.await(OFMeterMod.class,
+                x -> x.getCommand() == OFMeterModCommand.ADD && x.getMeterId() == 1, WAIT));
+        assertEquals(MeterState.ADDED, rt.meterService().getMeter(dev, ours.id()).state());
+    }
+
+    @Test
+    void aRejectedMeterFailsItsRequestStaysInTheStoreAndIsResent() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        rt.meterService().addListener(meterEvents::add);
+        FakeSwitch sw = connect(rt, 0x74, 2);
+        DeviceId dev = deviceId(0x74);
+        sw.rejectMeterMod = mm -> true;
+        List<String> results = new CopyOnWriteArrayList<>();
+        Meter m = rt.meterService().submit(pktps(dev, 100, 0, results).add());
+        await("onError", () -> !results.isEmpty());
+        assertEquals(List.of("error " + MeterFailReason.OUT_OF_METERS), results);
+        assertEquals(MeterState.PENDING_ADD, rt.meterService().getMeter(dev, m.id()).state());
+        sw.rejectMeterMod = mm -> false;
+        sw.clearReceived();
+        pollMeters(rt, dev);
+        notNull("re-sent by the poll", sw.await(OFMeterMod.class, x -> x.getCommand() == OFMeterModCommand.ADD, WAIT));
+        pollMeters(rt, dev);
+        assertEquals(MeterState.ADDED, rt.meterService().getMeter(dev, m.id()).state());
+        assertEquals(List.of(MeterEvent.Type.METER_ADDED), meterTypes());
+        assertEquals(List.of("error " + MeterFailReason.OUT_OF_METERS), results, "the request was already answered");
     }
 
     @Test
     void badRequestsAreRefusedNamingTheProblem() throws Exception {
-        OpenFlowRuntime rt = start();
-        DeviceId dev = deviceId(0x73);
+        OpenFlowRuntime rt = start(manual().build());
+        DeviceId dev = deviceId(0x75);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rt.meterService().submit(
                 DefaultMeterRequest.builder().forDevice(dev).fromApp(APP).withUnit(Meter.Unit.BYTES_PER_SEC)
                         .withBands(List.of(DefaultBand.builder().ofType(Band.Type.DROP).withRate(5).build())).add()));
         assertTrue(e.getMessage().contains("BYTES_PER_SEC"), e.getMessage());
-        assertTrue(rt.meterService().getMeters(dev).isEmpty());
         e = assertThrows(IllegalArgumentException.class,
-                () -> rt.meterService().withdraw(pktps(dev, 1, 1, List.of()).remove(),
-                        org.onosproject.net.meter.MeterId.meterId(9)));
-        assertTrue(e.getMessage().contains("no meter 9"), e.getMessage());
+                () -> rt.meterService().submit(pktps(dev, 10, 0, new ArrayList<>()).add()));
+        assertTrue(e.getMessage().contains("Must specify a cell id"), "no meter features without the switch: "
+                + e.getMessage());
+        assertTrue(rt.meterService().getMeters(dev).isEmpty());
+        assertNull(rt.meterService().allocateMeterId(dev));
+        e = assertThrows(IllegalArgumentException.class, () -> rt.meterService().submit(
+                pktps(dev, 10, 0, new ArrayList<>()).withIndex(3L).add()));
+        assertTrue(e.getMessage().contains("userDefinedIndex"), e.getMessage());
     }
 }

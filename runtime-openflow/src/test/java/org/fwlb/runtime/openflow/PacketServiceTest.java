@@ -10,6 +10,8 @@ import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficSelector;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.flow.FlowEntry;
+import org.onosproject.core.ApplicationId;
 import org.onosproject.net.flow.TrafficSelector;
 import org.onosproject.net.packet.DefaultOutboundPacket;
 import org.onosproject.net.packet.InboundPacket;
@@ -113,7 +115,7 @@ class PacketServiceTest extends RuntimeTestBase {
         assertEquals(2, po.getActions().size());
         assertTrue(po.getActions().get(0) instanceof OFActionSetField);
         assertEquals(OFPort.of(3), ((OFActionOutput) po.getActions().get(1)).getPort());
-        Thread.sleep(200);
+        settle(rt, sw);
         assertEquals(1, sw.all(OFPacketOut.class).size(), "send() emits once");
         assertEquals(1, rt.stats().forDevice(deviceId(0x21)).packetIns());
         assertEquals(1, rt.stats().forDevice(deviceId(0x21)).packetOuts());
@@ -134,8 +136,8 @@ class PacketServiceTest extends RuntimeTestBase {
         }, 2);
         FakeSwitch sw = connect(rt, 0x22, 2);
         sw.packetIn(1, tcpSyn(), 0);
-        assertTrue(done.await(WAIT, TimeUnit.MILLISECONDS));
-        Thread.sleep(200);
+        assertTrue(done.await(WAIT, TimeUnit.MILLISECONDS), "the processor after the blocking one still runs");
+        settle(rt, sw);
         assertTrue(sw.all(OFPacketOut.class).isEmpty(), "send() after block() does nothing, as in ONOS");
     }
 
@@ -160,36 +162,79 @@ class PacketServiceTest extends RuntimeTestBase {
     }
 
     @Test
-    void requestPacketsPuntsOnCurrentAndFutureDevicesUntilCancelled() throws Exception {
-        OpenFlowRuntime rt = start();
+    void requestPacketsInstallsTheRuleOnosWouldOnCurrentAndFutureDevicesUntilTheLastCancel() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
         FakeSwitch a = connect(rt, 0x31, 1);
+        settle(rt, a); // DEVICE_ADDED delivered (it would push every request again)
         TrafficSelector arp = DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_ARP).build();
+        ApplicationId other = new org.onosproject.core.DefaultApplicationId(8, "other");
         rt.packetService().requestPackets(arp, PacketPriority.CONTROL, APP);
-        rt.packetService().requestPackets(arp, PacketPriority.CONTROL, new org.onosproject.core.DefaultApplicationId(8, "other"));
 
         OFFlowAdd punt = notNull("punt FLOW_MOD", a.await(OFFlowAdd.class, m -> true, WAIT));
-        assertEquals(PacketPriority.CONTROL.priorityValue(), punt.getPriority());
-        OFInstructionApplyActions apply = (OFInstructionApplyActions) punt.getInstructions().get(0);
+        assertEquals(PacketPriority.CONTROL.priorityValue(), punt.getPriority(), "priority = PacketPriority value");
+        assertEquals(40000, punt.getPriority());
+        assertEquals(0, punt.getTableId().getValue());
+        assertEquals(0, punt.getIdleTimeout(), "permanent");
+        assertEquals(0, punt.getHardTimeout());
+        assertEquals(2, punt.getInstructions().size(), "clear-deferred and output CONTROLLER, no meter");
+        assertTrue(punt.getInstructions().get(0) instanceof OFInstructionClearActions, "FlowModBuilder order: clear first");
+        OFInstructionApplyActions apply = (OFInstructionApplyActions) punt.getInstructions().get(1);
+        assertEquals(1, apply.getActions().size());
         assertEquals(OFPort.CONTROLLER, ((OFActionOutput) apply.getActions().get(0)).getPort());
         assertEquals(0xffff, ((OFActionOutput) apply.getActions().get(0)).getMaxLen());
-        assertTrue(punt.getInstructions().get(1) instanceof OFInstructionClearActions);
         assertEquals(OpenFlowOptions.DEFAULT_CORE_APP_ID.id(), (short) (punt.getCookie().getValue() >>> 48),
-                "punt rules belong to org.onosproject.core, as in ONOS");
+                "punt rules belong to org.onosproject.core (id 1), as in ONOS");
+        FlowEntry stored = rt.flowRuleService().getFlowEntries(deviceId(0x31)).iterator().next();
+        assertTrue(stored.isPermanent());
+        assertEquals(DefaultTrafficTreatment.builder().punt().wipeDeferred().build(), stored.treatment());
+        assertTrue(stored.treatment().clearedDeferred());
+        assertEquals(null, stored.treatment().metered());
+
+        rt.packetService().requestPackets(arp, PacketPriority.CONTROL, other);
+        settle(rt, a);
+        assertEquals(2, a.all(OFFlowAdd.class).size(), "a new requester re-applies the identical rule, as ONOS does");
 
         FakeSwitch b = connect(rt, 0x32, 1);
-        notNull("punt FLOW_MOD on a switch that connects later", b.await(OFFlowAdd.class, m -> true, WAIT));
+        notNull("punt FLOW_MOD on a switch that connects later (DEVICE_ADDED)", b.await(OFFlowAdd.class, m -> true, WAIT));
+        settle(rt, b);
+        assertEquals(2, b.all(OFFlowAdd.class).size(), "pushed once per request");
         List<PacketRequest> reqs = rt.packetService().getRequests();
         assertEquals(2, reqs.size());
 
         rt.packetService().cancelPackets(arp, PacketPriority.CONTROL, APP);
-        Thread.sleep(300);
+        settle(rt, a, b);
         assertTrue(a.all(OFFlowDeleteStrict.class).isEmpty(), "another app still wants the packets");
-        rt.packetService().cancelPackets(arp, PacketPriority.CONTROL, new org.onosproject.core.DefaultApplicationId(8, "other"));
+        assertTrue(b.all(OFFlowDeleteStrict.class).isEmpty());
+        rt.packetService().cancelPackets(arp, PacketPriority.CONTROL, other);
         notNull("punt rule removed", a.await(OFFlowDeleteStrict.class, m -> m.getCookie().equals(punt.getCookie()), WAIT));
         notNull("punt rule removed", b.await(OFFlowDeleteStrict.class, m -> true, WAIT));
         assertTrue(rt.packetService().getRequests().isEmpty());
         DeviceId aid = deviceId(0x31);
-        await("punt entry gone from the store", () -> !rt.flowRuleService().getFlowEntries(aid).iterator().hasNext());
+        await("punt entry gone from the store (FLOW_REMOVED)",
+                () -> !rt.flowRuleService().getFlowEntries(aid).iterator().hasNext());
+    }
+
+    @Test
+    void requestsArePushedAgainWhenADeviceComesBackAndListedByAscendingPriority() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        FakeSwitch a = connect(rt, 0x33, 1);
+        TrafficSelector ipv4 = DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_IPV4).build();
+        TrafficSelector arp = DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_ARP).build();
+        rt.packetService().requestPackets(ipv4, PacketPriority.REACTIVE, APP);
+        rt.packetService().requestPackets(arp, PacketPriority.CONTROL, APP);
+        OFFlowAdd reactive = notNull("REACTIVE punt", a.await(OFFlowAdd.class, m -> m.getPriority() == 5, WAIT));
+        assertEquals(PacketPriority.REACTIVE.priorityValue(), reactive.getPriority());
+        List<PacketRequest> reqs = rt.packetService().getRequests();
+        assertEquals(PacketPriority.REACTIVE, reqs.get(0).priority(), "ascending priority value, as ONOS sorts them");
+        assertEquals(PacketPriority.CONTROL, reqs.get(1).priority());
+
+        a.close();
+        await("unavailable", () -> !rt.deviceService().isAvailable(deviceId(0x33)));
+        FakeSwitch again = new FakeSwitch(0x33, 1).connect(rt.boundPort());
+        switches.add(again);
+        await("available", () -> rt.deviceService().isAvailable(deviceId(0x33)));
+        notNull("REACTIVE punt pushed again", again.await(OFFlowAdd.class, m -> m.getPriority() == 5, WAIT));
+        notNull("CONTROL punt pushed again", again.await(OFFlowAdd.class, m -> m.getPriority() == 40000, WAIT));
     }
 
     @Test

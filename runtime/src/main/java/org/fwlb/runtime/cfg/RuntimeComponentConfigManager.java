@@ -14,12 +14,14 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,6 +42,7 @@ public final class RuntimeComponentConfigManager implements ComponentConfigServi
     private final ComponentRuntime runtime;
     private final Map<String, Map<String, ConfigProperty>> properties = new TreeMap<>();
     private final Map<String, Map<String, String>> presets = new LinkedHashMap<>();
+    private final Map<String, Consumer<Map<String, String>>> builtIns = new LinkedHashMap<>();
 
     /**
      * @param runtime the component runtime (DS properties; modified calls)
@@ -76,6 +79,37 @@ public final class RuntimeComponentConfigManager implements ComponentConfigServi
             preset = !pre.isEmpty();
         }
         log.debug("component {}: registered properties {}", component, defs.keySet());
+        if (preset) {
+            triggerUpdate(component);
+        }
+    }
+
+    /**
+     * Offers the properties of a component the runtime emulates without hosting it (an ONOS core
+     * component inside the southbound): set/unset/preset work as for hosted components, and every
+     * change hands all its values (as strings) to {@code apply} instead of a modified method.
+     *
+     * @param component  component name
+     * @param definitions definitions (and values already in force)
+     * @param apply       applies a new configuration
+     */
+    public void registerBuiltIn(String component, Collection<ConfigProperty> definitions,
+                                Consumer<Map<String, String>> apply) {
+        boolean preset;
+        synchronized (this) {
+            Map<String, ConfigProperty> defs = new LinkedHashMap<>();
+            definitions.forEach(p -> defs.put(p.name(), p));
+            Map<String, String> pre = presets.getOrDefault(component, Map.of());
+            pre.forEach((name, value) -> {
+                ConfigProperty p = defs.get(name);
+                if (p != null) {
+                    defs.put(name, ConfigProperty.setProperty(p, value));
+                }
+            });
+            properties.put(component, defs);
+            builtIns.put(component, requireNonNull(apply));
+            preset = !pre.isEmpty();
+        }
         if (preset) {
             triggerUpdate(component);
         }
@@ -246,6 +280,16 @@ public final class RuntimeComponentConfigManager implements ComponentConfigServi
                 return;
             }
             map.values().forEach(p -> cfg.put(p.name(), p.value()));
+        }
+        Consumer<Map<String, String>> builtIn;
+        synchronized (this) {
+            builtIn = builtIns.get(componentName);
+        }
+        if (builtIn != null) {
+            Map<String, String> values = new LinkedHashMap<>();
+            cfg.forEach((k, v) -> values.put(k, String.valueOf(v)));
+            builtIn.accept(values);
+            return;
         }
         if (runtime.description(componentName).isEmpty()) {
             log.debug("{} is not a component of this runtime; nothing to notify", componentName);

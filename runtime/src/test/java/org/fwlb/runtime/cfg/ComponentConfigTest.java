@@ -108,4 +108,20 @@ class ComponentConfigTest {
         scr.activateAll();
         assertNull(cfg.getProperties("no.Such"));
     }
+
+    @Test
+    void builtInComponentsOfferTheirPropertiesLikeHostedOnes() {
+        String frm = "org.onosproject.net.flow.impl.FlowRuleManager";
+        List<java.util.Map<String, String>> applied = new java.util.ArrayList<>();
+        cfg.registerBuiltIn(frm, List.of(ConfigProperty.defineProperty("allowExtraneousRules",
+                ConfigProperty.Type.BOOLEAN, "false", "Allow flow rules in switch not installed by ONOS")), applied::add);
+        assertTrue(cfg.getComponentNames().contains(frm));
+        assertEquals("false", cfg.getProperty(frm, "allowExtraneousRules").value());
+        cfg.setProperty(frm, "allowExtraneousRules", "true");
+        assertEquals(List.of(java.util.Map.of("allowExtraneousRules", "true")), applied);
+        assertThrows(IllegalArgumentException.class, () -> cfg.setProperty(frm, "allowExtraneousRules", "maybe"));
+        assertEquals(1, applied.size(), "a bad value changes nothing");
+        cfg.unsetProperty(frm, "allowExtraneousRules");
+        assertEquals(java.util.Map.of("allowExtraneousRules", "false"), applied.get(1));
+    }
 }

@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FlowModBench {
     private static final String USAGE = "usage: FlowModBench [--of-port N (16654)] [--rules N (20000)] "
-            + "[--batch N (500)] [--singles N (500)] [--rtt-samples N (2000)] [--bridge NAME (ofbench0)]";
+            + "[--batch N (500)] [--singles N (500)] [--rtt-samples N (2000)] [--bridge NAME (ofbench0)] "
+            + "[--poll-seconds N (20)] [--listener-us N (20)]";
     private static final ApplicationId APP = new DefaultApplicationId(43, "org.fwlb.bench");
     private static final long DPID = 0xbe7c0L;
     private static final int PROBE_TYPE = 0x88b5;
@@ -65,6 +66,8 @@ public final class FlowModBench {
         int singles = 500;
         int samples = 2000;
         String bridge = "ofbench0";
+        int pollSeconds = 20;
+        int listenerMicros = 20;
         try {
             for (int i = 0; i < args.length; i += 2) {
                 String v = args[i + 1];
@@ -75,6 +78,8 @@ public final class FlowModBench {
                     case "--singles": singles = Integer.parseInt(v); break;
                     case "--rtt-samples": samples = Integer.parseInt(v); break;
                     case "--bridge": bridge = v; break;
+                    case "--poll-seconds": pollSeconds = Integer.parseInt(v); break;
+                    case "--listener-us": listenerMicros = Integer.parseInt(v); break;
                     default: throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -85,7 +90,7 @@ public final class FlowModBench {
         }
         DeviceId dev = DeviceId.deviceId(String.format("of:%016x", DPID));
         OpenFlowRuntime rt = new OpenFlowRuntime(OpenFlowOptions.builder().port(ofPort).bindAddress("127.0.0.1")
-                .statsInterval(Duration.ofSeconds(2)).build());
+                .flowPollFrequency(Duration.ofSeconds(2)).build());
         rt.start();
         try (OvsBridge br = OvsBridge.create(bridge, DPID, ofPort, 1)) {
             long deadline = System.currentTimeMillis() + 30_000;
@@ -122,11 +127,67 @@ public final class FlowModBench {
             push(rt, one, batch, false);
 
             rtt(rt, dev, samples);
+            barrierLatencyUnderPolls(rt, br, dev, rules, batch, pollSeconds, listenerMicros);
             rt.removeAllInstalledRules();
         } finally {
             rt.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * Apply-to-onSuccess latency of single-rule operations while the flow statistics poll (every 1 s)
+     * reports {@code rules} resident rules — a RULE_UPDATED per rule per poll — to a FlowRuleListener
+     * that spends {@code listenerMicros} per event. The barrier callbacks run on the operations pool,
+     * not behind the RULE_UPDATED events on the "programming" loop.
+     */
+    private static void barrierLatencyUnderPolls(OpenFlowRuntime rt, OvsBridge br, DeviceId dev, int rules, int batch,
+                                                 int seconds, int listenerMicros) throws Exception {
+        java.util.concurrent.atomic.AtomicLong updated = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong added = new java.util.concurrent.atomic.AtomicLong();
+        long spin = listenerMicros * 1000L;
+        org.onosproject.net.flow.FlowRuleListener busy = e -> {
+            long until = System.nanoTime() + spin;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            if (e.type() == org.onosproject.net.flow.FlowRuleEvent.Type.RULE_UPDATED) {
+                updated.incrementAndGet();
+            } else if (e.type() == org.onosproject.net.flow.FlowRuleEvent.Type.RULE_ADDED) {
+                added.incrementAndGet();
+            }
+        };
+        List<FlowRule> resident = rules(dev, rules, 3);
+        push(rt, resident, batch, true);
+        rt.flowRuleService().addListener(busy);
+        rt.setFlowPollFrequency(Duration.ofSeconds(1));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (rt.flowRuleService().getActiveFlowRuleCount(dev) < rules && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        System.out.printf("%d resident rules in OVS (%d), %d confirmed by a poll (ADDED); flow poll every 1 s, "
+                + "FlowRuleListener spending %d us per event%n", rules, br.flowCount(),
+                rt.flowRuleService().getActiveFlowRuleCount(dev), listenerMicros);
+        List<FlowRule> probes = rules(dev, 100_000, 4);
+        List<Long> lat = new ArrayList<>();
+        long u0 = updated.get();
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        int i = 0;
+        while (System.currentTimeMillis() < end && i < probes.size()) {
+            long t0 = System.nanoTime();
+            push(rt, List.of(probes.get(i++)), 1, true);
+            lat.add(System.nanoTime() - t0);
+            Thread.sleep(10);
+        }
+        long events = updated.get() - u0;
+        long[] a = lat.stream().mapToLong(Long::longValue).toArray();
+        System.out.printf("single-rule apply -> barrier-confirmed onSuccess during %d s of polls (%d RULE_UPDATED "
+                + "delivered, %.1f polls' worth): %d samples, %s%n", seconds, events, events / (double) rules, a.length,
+                percentiles(a));
+        rt.flowRuleService().removeListener(busy);
+        push(rt, probes.subList(0, i), batch, false);
+        push(rt, resident, batch, false);
+        rt.setFlowPollFrequency(Duration.ofSeconds(2));
     }
 
     /** N distinct 5-tuple-like rules (what pinned connections look like). */

@@ -7,6 +7,7 @@ import org.projectfloodlight.openflow.exceptions.OFParseError;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMessageReader;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 import java.util.List;
@@ -25,17 +26,6 @@ public final class OfFrameDecoder extends ByteToMessageDecoder {
     private final OFMessageReader<OFMessage> reader = OFFactories.getFactory(OFVersion.OF_13).getReader();
     private boolean helloSeen;
     private boolean failed;
-    private int lastLength;
-
-    /**
-     * Length on the wire of the message passed on last. The handler reads it for the message it is handling:
-     * ByteToMessageDecoder passes each decoded message on before it decodes the next.
-     *
-     * @return bytes
-     */
-    int lastFrameLength() {
-        return lastLength;
-    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -66,7 +56,6 @@ public final class OfFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         ByteBuf frame = in.readSlice(length);
-        lastLength = length;
         if (!helloSeen) {
             helloSeen = true;
             out.add(HelloFrame.parse(frame));
@@ -82,7 +71,7 @@ public final class OfFrameDecoder extends ByteToMessageDecoder {
         if (msg == null) {
             fail("truncated message of type " + type + ": its body needs more than the declared " + length + " bytes");
         }
-        out.add(msg);
+        out.add(msg instanceof OFStatsReply ? new MultipartPart((OFStatsReply) msg, length) : msg);
     }
 
     private void fail(String reason) {

@@ -88,11 +88,9 @@ public final class OpenFlowServer implements Switches {
                         if (sslContext != null) {
                             ch.pipeline().addLast("tls", new SslHandler(serverEngine()));
                         }
-                        OfFrameDecoder frames = new OfFrameDecoder();
-                        ch.pipeline().addLast("frames", frames);
+                        ch.pipeline().addLast("frames", new OfFrameDecoder());
                         ch.pipeline().addLast("encoder", new OfMessageEncoder());
-                        ch.pipeline().addLast("switch", new SwitchChannelHandler(OpenFlowServer.this, options, stats,
-                                                                                 frames));
+                        ch.pipeline().addLast("switch", new SwitchChannelHandler(OpenFlowServer.this, options, stats));
                     }
                 });
         try {

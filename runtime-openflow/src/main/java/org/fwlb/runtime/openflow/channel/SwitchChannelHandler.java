@@ -48,7 +48,6 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
     private final OpenFlowServer server;
     private final OpenFlowOptions options;
     private final OpenFlowStats stats;
-    private final OfFrameDecoder frames;
     private final OFFactory factory = OFFactories.getFactory(OFVersion.OF_13);
 
     private State state = State.WAIT_HELLO;
@@ -59,11 +58,10 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
     private int echoOutstanding;
     private boolean closeLogged;
 
-    SwitchChannelHandler(OpenFlowServer server, OpenFlowOptions options, OpenFlowStats stats, OfFrameDecoder frames) {
+    SwitchChannelHandler(OpenFlowServer server, OpenFlowOptions options, OpenFlowStats stats) {
         this.server = server;
         this.options = options;
         this.stats = stats;
-        this.frames = frames;
     }
 
     @Override
@@ -89,6 +87,14 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
         }
         if (in instanceof HelloFrame) {
             onHello((HelloFrame) in);
+            return;
+        }
+        if (in instanceof MultipartPart) {
+            MultipartPart part = (MultipartPart) in;
+            if (conn == null || !conn.onReply(part.reply(), part.wireLength())) {
+                log.debug("{}: dropping an unsolicited {} reply xid={}", where(), part.reply().getStatsType(),
+                          part.reply().getXid());
+            }
             return;
         }
         OFMessage msg = (OFMessage) in;
@@ -117,7 +123,7 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
             default:
                 break;
         }
-        if (conn != null && conn.onReply(msg, frames.lastFrameLength())) {
+        if (conn != null && conn.onReply(msg, 0)) {
             return;
         }
         if (state != State.ACTIVE) {

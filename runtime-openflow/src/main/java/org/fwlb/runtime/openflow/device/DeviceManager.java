@@ -75,11 +75,13 @@ public final class DeviceManager implements DeviceService {
     // ---------------------------------------------------------------- switch events
 
     /**
-     * A switch finished its handshake and the flow table resync: the device becomes available.
+     * A switch finished its handshake: the device becomes available (DEVICE_ADDED for a new device,
+     * else DEVICE_AVAILABILITY_CHANGED and DEVICE_UPDATED if its description changed), then its ports.
+     * As in ONOS, the flow rule store is not reconciled yet: that is the first flow statistics poll's job.
      *
      * @param conn the connection
      */
-    public void switchReady(SwitchConnection conn) {
+    public void switchConnected(SwitchConnection conn) {
         DeviceId id = conn.deviceId();
         Record r = devices.computeIfAbsent(id, d -> new Record());
         List<DeviceEvent> out = new ArrayList<>();

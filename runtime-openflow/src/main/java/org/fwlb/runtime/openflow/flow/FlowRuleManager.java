@@ -3,14 +3,17 @@ package org.fwlb.runtime.openflow.flow;
 import org.fwlb.runtime.openflow.EventDispatcher;
 import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.fwlb.runtime.openflow.Unsupported;
-import org.fwlb.runtime.openflow.channel.Messages;
 import org.fwlb.runtime.openflow.channel.SwitchConnection;
 import org.fwlb.runtime.openflow.channel.Switches;
 import org.fwlb.runtime.openflow.flow.FlowModFactory.Translated;
+import org.fwlb.runtime.openflow.translate.MatchTranslator;
+import org.fwlb.runtime.openflow.translate.TreatmentTranslator;
 import org.fwlb.runtime.openflow.translate.UnsupportedFlowFeatureException;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.event.ListenerRegistry;
 import org.onosproject.net.DeviceId;
+import org.onosproject.net.flow.DefaultFlowEntry;
+import org.onosproject.net.flow.DefaultFlowRule;
 import org.onosproject.net.flow.FlowEntry;
 import org.onosproject.net.flow.FlowEntry.FlowEntryState;
 import org.onosproject.net.flow.FlowId;
@@ -21,65 +24,162 @@ import org.onosproject.net.flow.FlowRuleOperation;
 import org.onosproject.net.flow.FlowRuleOperations;
 import org.onosproject.net.flow.FlowRuleService;
 import org.onosproject.net.flow.TableStatisticsEntry;
+import org.onosproject.net.flow.TrafficSelector;
+import org.onosproject.net.flow.TrafficTreatment;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
-import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.protocol.ver13.OFErrorTypeSerializerVer13;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.match.Match;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * {@link FlowRuleService} over OpenFlow 1.3 with ONOS semantics: a store of the rules the
- * applications asked for (state PENDING_ADD until a flow-statistics reply shows the rule, then
- * ADDED with live counters), FLOW_MODs with the flow id as cookie and SEND_FLOW_REM, staged
- * operations confirmed by BARRIER_REPLY, RULE_REMOVED on FLOW_REMOVED, and resynchronisation on
- * (re)connect: missing rules re-installed, rules nobody owns adopted during a grace period, then
- * deleted if their cookie is non-zero.
+ * {@link FlowRuleService} over OpenFlow 1.3 with the semantics of ONOS 2.7's FlowRuleManager
+ * ({@code core/net/.../flow/impl/FlowRuleManager.java}), ECFlowRuleStore
+ * ({@code core/store/dist/.../flow/impl/ECFlowRuleStore.java}) and OpenFlowRuleProvider
+ * ({@code providers/openflow/flow/.../impl/OpenFlowRuleProvider.java}):
+ * <ul>
+ *   <li>operations: stage by stage, per device one batch of FLOW_MODs and one BARRIER; an ADD replaces
+ *       the stored entry (PENDING_ADD, counters 0) and is re-sent even if identical (RULE_ADD_REQUESTED);
+ *       a REMOVE marks the stored entry PENDING_REMOVE (RULE_REMOVE_REQUESTED with a FlowRule copy) and
+ *       a REMOVE of a rule the store does not have does nothing; a device that is not connected (no
+ *       master) fails its share at once, storing nothing; {@code onError} once per failed device with
+ *       the failed rules, {@code onSuccess} after the last stage if nothing failed;</li>
+ *   <li>statistics polls ({@link FlowStatsCollector}) confirm rules (RULE_ADDED, once), report every
+ *       live rule (RULE_UPDATED, every poll), expire temporary rules ({@code checkRuleLiveness}),
+ *       re-send missing rules, delete rules the store does not know (unless allowExtraneousRules;
+ *       importExtraneousRules adopts them) and replace switch copies that differ;</li>
+ *   <li>FLOW_REMOVED: RULE_REMOVED for a rule being removed (or hard-timed-out), re-installation of a
+ *       rule the store still wants, nothing for a rule it does not know.</li>
+ * </ul>
  *
- * <p>Locking: each device's table is its own monitor; FLOW_MODs for a device are sent while holding
- * it, so a rule's recorded sequence number orders it against statistics requests (see
- * {@link SwitchConnection}).
+ * <p>Locking: each device's table is its own monitor; its FLOW_MODs are queued while holding it.
+ * Poll replies and FLOW_REMOVED are handled on the flow-sync thread, in the order the switch sent them;
+ * barrier replies and errors on the switch's I/O thread.
  */
 public final class FlowRuleManager implements FlowRuleService {
     private static final Logger log = LoggerFactory.getLogger(FlowRuleManager.class);
-    private static final long BARRIER_TIMEOUT_SECONDS = 30;
+    /** OpenFlowRuleProvider's pendingBatches cache: a batch without a barrier reply after 10 s fails. */
+    private static final long BARRIER_TIMEOUT_SECONDS = 10;
+    private static final Set<OFErrorType> FLOW_ERRORS = EnumSet.of(OFErrorType.BAD_ACTION,
+            OFErrorType.BAD_INSTRUCTION, OFErrorType.BAD_MATCH, OFErrorType.FLOW_MOD_FAILED);
+    private static final int MAX_WARNED = 100_000;
+    /** Switch flows reconciled per hold of the device's lock: operations interleave with a long poll. */
+    private static final int CHUNK = 256;
 
     private final Switches switches;
     private final EventDispatcher events;
-    private final OpenFlowOptions options;
     private final OFFactory factory = OFFactories.getFactory(OFVersion.OF_13);
     private final ListenerRegistry<FlowRuleEvent, FlowRuleListener> listeners = new ListenerRegistry<>();
     private final Map<DeviceId, DeviceFlowTable> tables = new ConcurrentHashMap<>();
-    private final FlowTableSync tableSync;
+    private final Map<DeviceId, FlowStatsCollector> collectors = new ConcurrentHashMap<>();
+    private final Set<FlowId> warnedTcpFlags = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<List<FlowRuleEvent>> buffered = new ThreadLocal<>();
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
+    private final boolean automaticPolling;
+    private final boolean tcpFlags;
+    private volatile Duration flowPollFrequency;
+    private volatile boolean allowExtraneousRules;
+    private volatile boolean importExtraneousRules;
+    private volatile boolean purgeOnDisconnection;
 
-    public FlowRuleManager(Switches switches, EventDispatcher events, OpenFlowOptions options) {
+    /**
+     * @param switches         connected switches
+     * @param events           event and callback delivery
+     * @param options          settings
+     * @param scheduler        timer of the statistics polls
+     * @param clock            wall clock (ms) of rule liveness
+     * @param automaticPolling false: polls only through {@link #pollNow} (tests)
+     */
+    public FlowRuleManager(Switches switches, EventDispatcher events, OpenFlowOptions options,
+                           ScheduledExecutorService scheduler, LongSupplier clock, boolean automaticPolling) {
         this.switches = switches;
         this.events = events;
-        this.options = options;
-        this.tableSync = new FlowTableSync(options, this::table, this::post);
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.automaticPolling = automaticPolling;
+        this.tcpFlags = options.tcpFlagsMatch();
+        this.flowPollFrequency = options.flowPollFrequency();
+        this.allowExtraneousRules = options.allowExtraneousRules();
+        this.importExtraneousRules = options.importExtraneousRules();
+        this.purgeOnDisconnection = options.purgeOnDisconnection();
+    }
+
+    // ---------------------------------------------------------------- settings (ONOS component properties)
+
+    /** FlowRuleManager.allowExtraneousRules. */
+    public void setAllowExtraneousRules(boolean allow) {
+        this.allowExtraneousRules = allow;
+    }
+
+    /** FlowRuleManager.importExtraneousRules. */
+    public void setImportExtraneousRules(boolean importRules) {
+        this.importExtraneousRules = importRules;
+    }
+
+    /** FlowRuleManager.purgeOnDisconnection. */
+    public void setPurgeOnDisconnection(boolean purge) {
+        this.purgeOnDisconnection = purge;
+    }
+
+    /** OpenFlowRuleProvider.flowPollFrequency: the running collectors restart with the new period. */
+    public void setFlowPollFrequency(Duration period) {
+        if (period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("flowPollFrequency: " + period + " is not positive");
+        }
+        if (!period.equals(flowPollFrequency)) {
+            flowPollFrequency = period;
+            collectors.values().forEach(c -> c.adjust(period));
+        }
+    }
+
+    public boolean allowExtraneousRules() {
+        return allowExtraneousRules;
+    }
+
+    public boolean importExtraneousRules() {
+        return importExtraneousRules;
+    }
+
+    public boolean purgeOnDisconnection() {
+        return purgeOnDisconnection;
+    }
+
+    public Duration flowPollFrequency() {
+        return flowPollFrequency;
     }
 
     // ---------------------------------------------------------------- store
 
     private DeviceFlowTable table(DeviceId id) {
-        return tables.computeIfAbsent(id, d -> new DeviceFlowTable());
+        return tables.computeIfAbsent(id, DeviceFlowTable::new);
     }
 
     // ---------------------------------------------------------------- listeners
@@ -95,7 +195,25 @@ public final class FlowRuleManager implements FlowRuleService {
     }
 
     private void post(FlowRuleEvent.Type type, FlowRule subject) {
-        events.post(listeners, new FlowRuleEvent(type, subject));
+        post(new FlowRuleEvent(type, subject));
+    }
+
+    /** During a reconciliation the events of a chunk are queued as one task (same order, less overhead). */
+    private void post(FlowRuleEvent event) {
+        List<FlowRuleEvent> batch = buffered.get();
+        if (batch != null) {
+            batch.add(event);
+        } else {
+            events.post(listeners, event);
+        }
+    }
+
+    private void flush() {
+        List<FlowRuleEvent> batch = buffered.get();
+        if (batch != null && !batch.isEmpty()) {
+            events.postAll(listeners, batch);
+            batch.clear();
+        }
     }
 
     // ---------------------------------------------------------------- queries
@@ -136,17 +254,14 @@ public final class FlowRuleManager implements FlowRuleService {
 
     @Override
     public FlowEntry getFlowEntry(FlowRule rule) {
+        Objects.requireNonNull(rule, "flow rule");
         DeviceFlowTable t = tables.get(rule.deviceId());
         if (t == null) {
             return null;
         }
         synchronized (t) {
-            StoredEntry e = t.entries.get(rule.id());
-            if (e != null) {
-                return e.view;
-            }
-            Orphan o = t.orphans.get(rule.id().value());
-            return o == null ? null : o.view;
+            StoredEntry e = t.get(rule);
+            return e == null ? null : e.view;
         }
     }
 
@@ -163,16 +278,8 @@ public final class FlowRuleManager implements FlowRuleService {
         List<FlowEntry> out = new ArrayList<>();
         synchronized (t) {
             t.entries.values().forEach(e -> out.add(e.view));
-            t.orphans.values().forEach(o -> addIfPresent(out, o.view));
-            t.foreign.values().forEach(o -> addIfPresent(out, o.view));
         }
         return out;
-    }
-
-    private static void addIfPresent(List<FlowEntry> out, FlowEntry e) {
-        if (e != null) {
-            out.add(e);
-        }
     }
 
     @Override
@@ -201,14 +308,13 @@ public final class FlowRuleManager implements FlowRuleService {
 
     // ---------------------------------------------------------------- store-only operations
 
+    /** ECFlowRuleStore.purgeFlowRule: the store forgets the device's rules; no event, nothing sent. */
     @Override
     public void purgeFlowRules(DeviceId deviceId) {
         DeviceFlowTable t = tables.get(deviceId);
         if (t != null) {
             synchronized (t) {
                 t.entries.clear();
-                t.orphans.clear();
-                t.foreign.clear();
             }
         }
     }
@@ -218,8 +324,7 @@ public final class FlowRuleManager implements FlowRuleService {
         DeviceFlowTable t = tables.get(deviceId);
         if (t != null) {
             synchronized (t) {
-                t.entries.values().removeIf(e -> e.rule().appId() == appId.id());
-                t.orphans.values().removeIf(o -> o.view != null && o.view.appId() == appId.id());
+                t.entries.values().removeIf(e -> e.rule.appId() == appId.id());
             }
         }
     }
@@ -228,404 +333,693 @@ public final class FlowRuleManager implements FlowRuleService {
 
     @Override
     public void applyFlowRules(FlowRule... flowRules) {
-        submit("FlowRuleService.applyFlowRules", FlowRuleOperation.Type.ADD, flowRules);
+        Objects.requireNonNull(flowRules, "flowRules");
+        FlowRuleOperations.Builder b = FlowRuleOperations.builder();
+        for (FlowRule r : flowRules) {
+            b.add(Objects.requireNonNull(r, "flow rule"));
+        }
+        submit("FlowRuleService.applyFlowRules", b.build(), true);
     }
 
     @Override
     public void removeFlowRules(FlowRule... flowRules) {
-        submit("FlowRuleService.removeFlowRules", FlowRuleOperation.Type.REMOVE, flowRules);
-    }
-
-    private void submit(String method, FlowRuleOperation.Type type, FlowRule... rules) {
-        Objects.requireNonNull(rules, "flowRules");
+        Objects.requireNonNull(flowRules, "flowRules");
         FlowRuleOperations.Builder b = FlowRuleOperations.builder();
-        for (FlowRule r : rules) {
-            Objects.requireNonNull(r, "flow rule");
-            if (type == FlowRuleOperation.Type.ADD) {
-                b.add(r);
-            } else {
-                b.remove(r);
-            }
+        for (FlowRule r : flowRules) {
+            b.remove(Objects.requireNonNull(r, "flow rule"));
         }
-        FlowRuleOperations ops = b.build();
-        List<List<Translated>> stages;
-        try {
-            stages = translate(ops);
-        } catch (UnsupportedFlowFeatureException e) {
-            log.warn("{} refused: {}", method, e.getMessage());
-            throw e;
-        }
-        new Batch(ops, stages).start();
+        submit("FlowRuleService.removeFlowRules", b.build(), true);
     }
 
     @Override
     public void apply(FlowRuleOperations ops) {
-        Objects.requireNonNull(ops, "operations");
-        List<List<Translated>> stages;
+        submit("FlowRuleService.apply", Objects.requireNonNull(ops, "operations"), false);
+    }
+
+    /**
+     * Translates every ADD/MODIFY first (a rule the runtime cannot express refuses the whole
+     * operations object before anything changes), then runs the first stage on the caller's thread.
+     */
+    private void submit(String method, FlowRuleOperations ops, boolean throwRefusal) {
+        List<List<Op>> stages;
         try {
             stages = translate(ops);
         } catch (UnsupportedFlowFeatureException e) {
-            log.error("FlowRuleService.apply refused the whole batch, nothing changed: {}", e.getMessage());
-            if (ops.callback() != null) {
-                events.run("FlowRuleOperationsContext.onError", () -> ops.callback().onError(ops));
+            if (throwRefusal) {
+                log.warn("{} refused: {}", method, e.getMessage());
+                throw e;
             }
+            log.error("{} refused the whole batch, nothing changed: {}", method, e.getMessage());
+            events.operation("FlowRuleOperationsContext.onError", () -> ops.callback().onError(ops));
             return;
         }
-        new Batch(ops, stages).start();
+        new OperationsProcessor(ops, stages).start();
     }
 
     @Override
     public void removeFlowRulesById(ApplicationId appId) {
         List<FlowRule> rules = new ArrayList<>();
         getFlowEntriesById(appId).forEach(rules::add);
-        if (!rules.isEmpty()) {
-            removeFlowRules(rules.toArray(new FlowRule[0]));
-        }
+        removeFlowRules(rules.toArray(new FlowRule[0]));
     }
 
-    /** Operation types kept per stage entry. */
+    /** One operation of a stage. */
     private static final class Op {
         final FlowRuleOperation.Type type;
+        final FlowRule rule;
+        /** null for REMOVE: the stored entry's own FLOW_MOD form is used. */
         final Translated translated;
 
-        Op(FlowRuleOperation.Type type, Translated translated) {
+        Op(FlowRuleOperation.Type type, FlowRule rule, Translated translated) {
             this.type = type;
+            this.rule = rule;
             this.translated = translated;
         }
     }
 
-    private List<List<Translated>> translate(FlowRuleOperations ops) {
-        List<List<Translated>> stages = new ArrayList<>();
+    private List<List<Op>> translate(FlowRuleOperations ops) {
+        List<List<Op>> stages = new ArrayList<>();
         for (Set<FlowRuleOperation> stage : ops.stages()) {
-            List<Translated> list = new ArrayList<>(stage.size());
+            List<Op> list = new ArrayList<>(stage.size());
             for (FlowRuleOperation op : stage) {
                 FlowRule r = op.rule();
                 Objects.requireNonNull(r.deviceId(), "flow rule without a device: " + r);
-                try {
-                    list.add(FlowModFactory.translate(factory, r));
-                } catch (UnsupportedFlowFeatureException e) {
-                    throw new UnsupportedFlowFeatureException(op.type() + " of rule " + r.id() + " on " + r.deviceId()
-                            + ": " + e.getMessage());
+                Translated tr = null;
+                if (op.type() != FlowRuleOperation.Type.REMOVE) {
+                    try {
+                        tr = FlowModFactory.translate(factory, r, tcpFlags);
+                    } catch (UnsupportedFlowFeatureException e) {
+                        throw new UnsupportedFlowFeatureException(op.type() + " of rule " + r.id() + " on "
+                                + r.deviceId() + ": " + e.getMessage());
+                    }
                 }
+                list.add(new Op(op.type(), r, tr));
             }
             stages.add(list);
         }
         return stages;
     }
 
-    /** One FlowRuleOperations in execution: stage after stage, each confirmed by barriers. */
-    final class Batch {
-        final FlowRuleOperations ops;
-        final List<List<Op>> stages = new ArrayList<>();
-        volatile String failure;
-        /** Whether a switch rejected something (rather than only being disconnected). */
-        volatile boolean rejected;
+    /**
+     * FlowRuleManager's FlowOperationsProcessor: a stage's per-device batches run together; the next
+     * stage starts when every device of this one completed (success or failure); onError once per
+     * failed device (its failed rules, as ADD operations), onSuccess after the last stage only if no
+     * device failed.
+     */
+    private final class OperationsProcessor {
+        private final FlowRuleOperations fops;
+        private final List<List<Op>> stages;
+        private final Set<DeviceId> pendingDevices = new HashSet<>();
+        private boolean hasFailed;
 
-        Batch(FlowRuleOperations ops, List<List<Translated>> translated) {
-            this.ops = ops;
-            int i = 0;
-            for (Set<FlowRuleOperation> stage : ops.stages()) {
-                List<Op> list = new ArrayList<>();
-                int j = 0;
-                for (FlowRuleOperation op : stage) {
-                    list.add(new Op(op.type(), translated.get(i).get(j++)));
-                }
-                stages.add(list);
-                i++;
-            }
-        }
-
-        void fail(String why) {
-            if (failure == null) {
-                failure = why;
-            }
+        OperationsProcessor(FlowRuleOperations fops, List<List<Op>> stages) {
+            this.fops = fops;
+            this.stages = new ArrayList<>(stages);
         }
 
         void start() {
-            runStage(0);
-        }
-
-        private void runStage(int index) {
-            if (index >= stages.size()) {
-                finish();
-                return;
-            }
-            Map<DeviceId, List<Op>> byDevice = new LinkedHashMap<>();
-            for (Op op : stages.get(index)) {
-                byDevice.computeIfAbsent(op.translated.rule.deviceId(), d -> new ArrayList<>()).add(op);
-            }
-            List<CompletableFuture<Void>> barriers = new ArrayList<>();
-            for (Map.Entry<DeviceId, List<Op>> e : byDevice.entrySet()) {
-                CompletableFuture<Void> b = execute(this, e.getKey(), e.getValue());
-                if (b != null) {
-                    barriers.add(b);
-                }
-            }
-            CompletableFuture.allOf(barriers.toArray(new CompletableFuture<?>[0])).whenComplete((v, err) -> {
-                if (failure != null) {
-                    finish();
-                } else {
-                    runStage(index + 1);
-                }
-            });
-        }
-
-        private void finish() {
-            if (failure != null && (rejected || ops.callback() != null)) {
-                log.warn("flow rule operations failed: {}", failure);
-            } else if (failure != null) {
-                log.debug("flow rule operations deferred: {}", failure);
-            }
-            if (ops.callback() == null) {
-                return;
-            }
-            if (failure == null) {
-                events.run("FlowRuleOperationsContext.onSuccess", () -> ops.callback().onSuccess(ops));
+            if (stages.isEmpty()) {
+                events.operation("FlowRuleOperationsContext.onSuccess", this::run);
             } else {
-                events.run("FlowRuleOperationsContext.onError", () -> ops.callback().onError(ops));
+                run();
             }
         }
+
+        synchronized void run() {
+            if (!stages.isEmpty()) {
+                process(stages.remove(0));
+            } else if (!hasFailed) {
+                fops.callback().onSuccess(fops);
+            }
+        }
+
+        private void process(List<Op> stage) {
+            Map<DeviceId, List<Op>> perDevice = new LinkedHashMap<>();
+            for (Op op : stage) {
+                perDevice.computeIfAbsent(op.rule.deviceId(), d -> new ArrayList<>()).add(op);
+            }
+            pendingDevices.addAll(perDevice.keySet());
+            if (perDevice.isEmpty()) {
+                events.operation("FlowRuleOperations next stage", this::run);
+                return;
+            }
+            perDevice.forEach((dev, ops) -> executeBatch(dev, ops).whenComplete((failed, err) -> {
+                if (err == null && failed.isEmpty()) {
+                    satisfy(dev);
+                } else {
+                    fail(dev, failed == null ? List.of() : failed);
+                }
+            }));
+        }
+
+        synchronized void satisfy(DeviceId dev) {
+            pendingDevices.remove(dev);
+            if (pendingDevices.isEmpty()) {
+                events.operation("FlowRuleOperations next stage", this::run);
+            }
+        }
+
+        synchronized void fail(DeviceId dev, Collection<FlowRule> failures) {
+            hasFailed = true;
+            pendingDevices.remove(dev);
+            if (pendingDevices.isEmpty()) {
+                events.operation("FlowRuleOperations next stage", this::run);
+            }
+            FlowRuleOperations.Builder failed = FlowRuleOperations.builder();
+            failures.forEach(failed::add);
+            FlowRuleOperations failedOps = failed.build();
+            events.operation("FlowRuleOperationsContext.onError", () -> fops.callback().onError(failedOps));
+        }
+    }
+
+    /** A FLOW_MOD of a device batch awaiting its barrier. */
+    static final class PendingMod {
+        final DeviceBatch batch;
+        final FlowRule rule;
+
+        PendingMod(DeviceBatch batch, FlowRule rule) {
+            this.batch = batch;
+            this.rule = rule;
+        }
+    }
+
+    /** The FLOW_MODs of one device in one stage (OpenFlowRuleProvider's InternalCacheEntry). */
+    static final class DeviceBatch {
+        final List<Long> xids = new ArrayList<>();
+        final Set<FlowRule> failures = new LinkedHashSet<>();
+        final List<FlowRule> targets = new ArrayList<>();
     }
 
     /**
-     * Records a device's share of a stage in the store and sends its FLOW_MODs and a barrier.
+     * ECFlowRuleStore.storeBatch + OpenFlowRuleProvider.executeBatch for one device.
      *
-     * @return completes when the barrier is answered; null if nothing was sent
+     * @return completes with the failed rules (empty: success)
      */
-    private CompletableFuture<Void> execute(Batch batch, DeviceId deviceId, List<Op> ops) {
-        DeviceFlowTable t = table(deviceId);
-        SwitchConnection conn = switches.get(deviceId);
-        List<Long> xids = new ArrayList<>();
-        List<StoredEntry> removals = new ArrayList<>();
+    private CompletableFuture<Collection<FlowRule>> executeBatch(DeviceId dev, List<Op> ops) {
+        DeviceFlowTable t = table(dev);
+        DeviceBatch batch = new DeviceBatch();
         CompletableFuture<Void> barrier;
-        long barrierSeq;
         synchronized (t) {
+            SwitchConnection conn = switches.get(dev);
+            if (conn == null) {
+                // ECFlowRuleStore.storeBatch: no master for the device: every operation fails, nothing is stored
+                log.warn("No master for {}: {} flow rule operation(s) failed", dev, ops.size());
+                List<FlowRule> all = new ArrayList<>();
+                ops.forEach(op -> all.add(op.rule));
+                return CompletableFuture.completedFuture(all);
+            }
+            long now = clock.getAsLong();
+            List<Op> toSend = new ArrayList<>();
+            List<FlowRuleEvent> requested = new ArrayList<>();
             for (Op op : ops) {
-                if (op.type == FlowRuleOperation.Type.REMOVE) {
-                    StoredEntry e = recordRemove(t, conn, op.translated, xids, batch);
-                    if (e != null) {
-                        removals.add(e);
-                    }
-                } else {
-                    recordAdd(t, conn, op.translated, xids, batch);
+                switch (op.type) {
+                    case ADD:
+                        t.put(new StoredEntry(op.rule, op.translated, null, FlowEntryState.PENDING_ADD, now));
+                        toSend.add(op);
+                        requested.add(new FlowRuleEvent(FlowRuleEvent.Type.RULE_ADD_REQUESTED, op.rule));
+                        break;
+                    case MODIFY:
+                        t.put(new StoredEntry(op.rule, op.translated, null, FlowEntryState.PENDING_ADD, now));
+                        toSend.add(op);
+                        break;
+                    case REMOVE:
+                        StoredEntry stored = t.get(op.rule);
+                        if (stored == null) {
+                            break; // not in the store: dropped, nothing sent, no event
+                        }
+                        stored.state = FlowEntryState.PENDING_REMOVE;
+                        stored.refresh();
+                        FlowRule target = new DefaultFlowRule(stored.view);
+                        toSend.add(new Op(FlowRuleOperation.Type.REMOVE, target, null));
+                        requested.add(new FlowRuleEvent(FlowRuleEvent.Type.RULE_REMOVE_REQUESTED, target));
+                        break;
+                    default:
+                        break;
                 }
             }
-            if (conn == null) {
-                batch.fail(deviceId + " is not connected; " + ops.size()
-                        + " operation(s) stay in the store and are applied when it connects");
-                return null;
+            if (toSend.isEmpty()) {
+                return CompletableFuture.completedFuture(List.of());
             }
-            barrierSeq = conn.nextSeq();
-            // a switch that answers echoes but never this barrier must not hang the batch forever
+            requested.forEach(this::post);
+            for (Op op : toSend) {
+                long xid = conn.nextXid();
+                OFFlowMod mod;
+                if (op.type == FlowRuleOperation.Type.REMOVE) {
+                    mod = deleteOf(t.get(op.rule), xid);
+                } else {
+                    warnTcpFlags(op.translated);
+                    mod = op.type == FlowRuleOperation.Type.ADD ? FlowModFactory.add(factory, xid, op.translated)
+                            : FlowModFactory.modify(factory, xid, op.translated);
+                }
+                if (mod == null) {
+                    continue;
+                }
+                conn.send(mod);
+                t.pendingMods.put(xid, new PendingMod(batch, op.rule));
+                batch.xids.add(xid);
+                batch.targets.add(op.rule);
+            }
+            // a switch that never answers this barrier: OpenFlowRuleProvider's pendingBatches expire after 10 s
             barrier = conn.barrier().orTimeout(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         return barrier.handle((v, err) -> {
-            if (err != null) {
-                batch.fail(deviceId + ": " + rootMessage(err));
-            }
             synchronized (t) {
-                xids.forEach(t.pendingMods::remove);
-                if (err == null) {
-                    // a DELETE_STRICT the switch processed without a FLOW_REMOVED: the rule was already gone
-                    for (StoredEntry e : removals) {
-                        if (t.entries.get(e.rule().id()) == e && e.state == FlowEntryState.PENDING_REMOVE
-                                && e.epoch == conn.epoch() && e.lastSeq < barrierSeq) {
-                            t.entries.remove(e.rule().id());
-                            post(FlowRuleEvent.Type.RULE_REMOVED, e.removed(FlowRule.FlowRemoveReason.DELETE));
-                        }
-                    }
+                batch.xids.forEach(t.pendingMods::remove);
+                if (err != null) {
+                    log.warn("{}: flow rule batch failed: {}", dev, rootMessage(err));
+                    return new ArrayList<>(batch.targets);
                 }
+                return new ArrayList<>(batch.failures);
             }
-            return null;
         });
     }
 
-    private void recordAdd(DeviceFlowTable t, SwitchConnection conn, Translated tr, List<Long> xids, Batch batch) {
-        FlowId id = tr.rule.id();
-        StoredEntry e = t.entries.get(id);
-        boolean send = true;
+    private OFFlowMod deleteOf(StoredEntry e, long xid) {
         if (e == null) {
-            e = new StoredEntry(tr);
-            Orphan o = t.orphans.remove(id.value());
-            if (o != null) {
-                // adoption: the rule survived a restart of the runtime; keep its counters
-                e.counters(o.stats);
-                if (conn != null && FlowModFactory.sameFlow(tr, o.stats)) {
-                    e.state = FlowEntryState.ADDED;
-                    e.epoch = conn.epoch();
-                    e.lastSeq = 0;
-                    send = false;
-                    log.debug("{}: adopted rule {} found on the switch", tr.rule.deviceId(), id);
-                }
-            }
-            t.entries.put(id, e);
-        } else {
-            boolean unchanged = e.rule().exactMatch(tr.rule) && e.rule().timeout() == tr.rule.timeout()
-                    && e.rule().hardTimeout() == tr.rule.hardTimeout()
-                    && Objects.equals(e.rule().treatment(), tr.rule.treatment());
-            e.translated = tr;
-            if (!(unchanged && e.state == FlowEntryState.ADDED)) {
-                e.state = FlowEntryState.PENDING_ADD;
-            }
-            e.errType = -1;
-            e.errCode = -1;
-        }
-        e.refresh();
-        post(FlowRuleEvent.Type.RULE_ADD_REQUESTED, e.view);
-        if (conn != null && send) {
-            long xid = conn.nextXid();
-            long seq = conn.send(FlowModFactory.add(factory, xid, tr));
-            e.sent(conn, seq, xid);
-            t.pendingMods.put(xid, batch);
-            xids.add(xid);
-        }
-    }
-
-    private StoredEntry recordRemove(DeviceFlowTable t, SwitchConnection conn, Translated tr, List<Long> xids, Batch batch) {
-        FlowId id = tr.rule.id();
-        StoredEntry e = t.entries.get(id);
-        Orphan o = e == null ? t.orphans.remove(id.value()) : null;
-        if (e != null) {
-            e.state = FlowEntryState.PENDING_REMOVE;
-            e.refresh();
-            post(FlowRuleEvent.Type.RULE_REMOVE_REQUESTED, e.view);
-        } else if (o != null && o.view != null) {
-            post(FlowRuleEvent.Type.RULE_REMOVED, o.view);
-        }
-        if (conn == null) {
             return null;
         }
-        long xid = conn.nextXid();
-        OFFlowMod del = o != null ? FlowModFactory.deleteStrict(factory, xid, o.stats)
-                : FlowModFactory.deleteStrict(factory, xid, tr);
-        long seq = conn.send(del);
-        t.pendingMods.put(xid, batch);
-        xids.add(xid);
-        if (e != null) {
-            e.sent(conn, seq, xid);
+        return e.translated != null ? FlowModFactory.deleteStrict(factory, xid, e.translated)
+                : FlowModFactory.deleteStrict(factory, xid, e.raw);
+    }
+
+    private OFFlowMod addOf(StoredEntry e, long xid) {
+        if (e.translated != null) {
+            warnTcpFlags(e.translated);
+            return FlowModFactory.add(factory, xid, e.translated);
         }
-        return e;
+        OFFlowStatsEntry s = e.raw;
+        return factory.buildFlowAdd().setXid(xid).setCookie(s.getCookie()).setTableId(s.getTableId())
+                .setPriority(s.getPriority()).setHardTimeout(s.getHardTimeout()).setIdleTimeout(s.getIdleTimeout())
+                .setFlags(s.getFlags()).setMatch(s.getMatch()).setInstructions(s.getInstructions()).build();
+    }
+
+    private void warnTcpFlags(Translated tr) {
+        if (tr.tcpFlagsLeftOut) {
+            if (warnedTcpFlags.size() > MAX_WARNED) {
+                warnedTcpFlags.clear();
+            }
+            if (warnedTcpFlags.add(tr.rule.id())) {
+                log.warn("Match type TCP_FLAGS not yet implemented (ONOS 2.7 FlowModBuilder): rule {} on {} "
+                                + "(priority {}) sent without it; see --of-tcp-flags", tr.rule.id(),
+                        tr.rule.deviceId(), tr.rule.priority());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- messages from switches
 
     /**
-     * A switch rejected a message; if it was a FLOW_MOD, the rule fails and so does its batch.
+     * A switch rejected a message: OpenFlowRuleProvider.handleErrorMsg charges BAD_ACTION,
+     * BAD_INSTRUCTION, BAD_MATCH and FLOW_MOD_FAILED errors to the pending batch of the FLOW_MOD; any
+     * other error is ignored (the batch still succeeds).
      *
      * @param conn    switch
      * @param error   error
      * @param request the rejected message, if remembered
      */
     public void switchError(SwitchConnection conn, OFErrorMsg error, OFMessage request) {
+        if (!FLOW_ERRORS.contains(error.getErrType())) {
+            return;
+        }
         DeviceFlowTable t = tables.get(conn.deviceId());
         if (t == null) {
             return;
         }
         synchronized (t) {
-            Batch b = t.pendingMods.get(error.getXid());
-            if (b != null) {
-                b.rejected = true;
-                b.fail(conn.deviceId() + " rejected " + (request == null ? "a FLOW_MOD" : Messages.describe(request))
-                        + ": " + Messages.describeError(error));
-            }
-            if (request instanceof OFFlowAdd) {
-                StoredEntry e = t.entries.get(FlowId.valueOf(((OFFlowAdd) request).getCookie().getValue()));
-                if (e != null && e.lastXid == error.getXid()) {
-                    e.state = FlowEntryState.FAILED;
-                    e.errType = OFErrorTypeSerializerVer13.toWireValue(error.getErrType());
-                    e.errCode = -1;
-                    e.refresh();
-                }
+            PendingMod pm = t.pendingMods.get(error.getXid());
+            if (pm != null) {
+                pm.batch.failures.add(pm.rule);
             }
         }
     }
 
     /**
-     * A FLOW_REMOVED: the rule left the switch (idle/hard timeout, deletion, meter deletion ...).
+     * FLOW_REMOVED, handled as FlowRuleManager.flowRemoved: liveness bookkeeping cleared; a rule the
+     * store does not have is ignored; HARD_TIMEOUT marks the stored rule REMOVED; a stored rule in
+     * PENDING_REMOVE or REMOVED leaves the store with RULE_REMOVED (the stored entry); one in ADDED or
+     * PENDING_ADD is installed again, without an event.
      *
      * @param conn switch
      * @param msg  message
      */
     public void flowRemoved(SwitchConnection conn, OFFlowRemoved msg) {
         conn.counters().flowRemoved();
+        events.flowSync("FLOW_REMOVED", () -> handleFlowRemoved(conn, msg));
+    }
+
+    private void handleFlowRemoved(SwitchConnection conn, OFFlowRemoved msg) {
+        FlowRule removed;
+        try {
+            removed = DefaultFlowRule.builder().forDevice(conn.deviceId())
+                    .withSelector(MatchTranslator.toSelector(msg.getMatch(), tcpFlags))
+                    .withPriority(msg.getPriority())
+                    .withIdleTimeout(msg.getIdleTimeout())
+                    .withCookie(msg.getCookie().getValue())
+                    .forTable(msg.getTableId().getValue())
+                    .build();
+        } catch (RuntimeException e) {
+            log.debug("{}: FLOW_REMOVED without an ONOS form ignored: {}", conn.deviceId(), e.getMessage());
+            return;
+        }
         DeviceFlowTable t = table(conn.deviceId());
-        long cookie = msg.getCookie().getValue();
         synchronized (t) {
-            StoredEntry e = t.entries.get(FlowId.valueOf(cookie));
-            if (e == null) {
-                Orphan o = t.orphans.remove(cookie);
-                if (o != null) {
-                    log.debug("{}: unowned rule 0x{} left the switch ({})", conn.deviceId(), Long.toHexString(cookie),
-                            msg.getReason());
+            StoredEntry.Eq eq = StoredEntry.Eq.of(removed);
+            t.lastSeen.remove(eq);
+            t.firstSeen.remove(eq);
+            StoredEntry stored = t.get(removed);
+            if (stored == null) {
+                log.debug("{}: rule already evicted from store: {} ({})", conn.deviceId(), removed.id(),
+                        msg.getReason());
+                return;
+            }
+            if (msg.getReason() == OFFlowRemovedReason.HARD_TIMEOUT) {
+                stored.state = FlowEntryState.REMOVED;
+                stored.refresh();
+            }
+            switch (stored.state) {
+                case ADDED:
+                case PENDING_ADD:
+                    OFFlowMod add = addOf(stored, conn.nextXid());
+                    conn.send(add);
+                    break;
+                case PENDING_REMOVE:
+                case REMOVED:
+                    t.remove(stored);
+                    post(FlowRuleEvent.Type.RULE_REMOVED, stored.view);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- statistics (pushFlowMetrics)
+
+    /** A flow reported by a switch, rebuilt as ONOS's FlowEntryBuilder does. */
+    private static final class SwitchFlow {
+        final FlowEntry entry;
+        final StoredEntry.Eq eq;
+        final OFFlowStatsEntry raw;
+
+        SwitchFlow(FlowEntry entry, OFFlowStatsEntry raw) {
+            this.entry = entry;
+            this.eq = StoredEntry.Eq.of(entry);
+            this.raw = raw;
+        }
+    }
+
+    /** A flow's read-back from the previous poll, reused while its match and instructions stay the same. */
+    static final class ReadBack {
+        final Match match;
+        final List<OFInstruction> instructions;
+        final TrafficSelector selector;
+        final TrafficTreatment treatment;
+
+        ReadBack(Match match, List<OFInstruction> instructions, TrafficSelector selector, TrafficTreatment treatment) {
+            this.match = match;
+            this.instructions = instructions;
+            this.selector = selector;
+            this.treatment = treatment;
+        }
+    }
+
+    /** FlowEntryBuilder.createFlowEntryFromStat; null where it builds nothing. */
+    private SwitchFlow rebuild(DeviceId dev, OFFlowStatsEntry s, Map<Long, ReadBack> previous, Map<Long, ReadBack> next) {
+        try {
+            long cookie = s.getCookie().getValue();
+            ReadBack rb = previous.get(cookie);
+            if (rb == null || !rb.match.equals(s.getMatch()) || !rb.instructions.equals(s.getInstructions())) {
+                rb = new ReadBack(s.getMatch(), s.getInstructions(), MatchTranslator.toSelector(s.getMatch(), tcpFlags),
+                        TreatmentTranslator.toTreatment(s.getInstructions()));
+            }
+            next.put(cookie, rb);
+            FlowRule rule = DefaultFlowRule.builder()
+                    .forDevice(dev)
+                    .withSelector(rb.selector)
+                    .withTreatment(rb.treatment)
+                    .withPriority(s.getPriority())
+                    .withIdleTimeout(s.getIdleTimeout())
+                    .withCookie(s.getCookie().getValue())
+                    .forTable(s.getTableId().getValue())
+                    .build();
+            return new SwitchFlow(new DefaultFlowEntry(rule, FlowEntryState.ADDED, s.getDurationSec(),
+                    TimeUnit.SECONDS, s.getPacketCount().getValue(), s.getByteCount().getValue()), s);
+        } catch (RuntimeException e) {
+            log.debug("{}: flow cookie=0x{} priority={} has no ONOS form; left alone: {}", dev,
+                    Long.toHexString(s.getCookie().getValue()), s.getPriority(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * FlowRuleManager.pushFlowMetricsInternal for a complete FLOW statistics reply of a switch. The
+     * switch flows are rebuilt outside the device's lock, then reconciled in chunks: as in ONOS, where
+     * each store operation is atomic on its own, flow rule operations may interleave with a long poll.
+     *
+     * @param conn  switch
+     * @param flows every flow it reported
+     */
+    void pushFlowMetrics(SwitchConnection conn, List<OFFlowStatsEntry> flows) {
+        DeviceId dev = conn.deviceId();
+        DeviceFlowTable t = table(dev);
+        Map<Long, ReadBack> next = new java.util.HashMap<>();
+        List<SwitchFlow> switchFlows = new ArrayList<>(flows.size());
+        for (OFFlowStatsEntry s : flows) {
+            SwitchFlow sw = rebuild(dev, s, t.readBack, next);
+            if (sw != null) {
+                switchFlows.add(sw);
+            }
+        }
+        t.readBack = next;
+        long now = clock.getAsLong();
+        Map<StoredEntry.Eq, StoredEntry> stored = new LinkedHashMap<>();
+        synchronized (t) {
+            if (switches.get(dev) != conn) {
+                return; // no longer the master's connection
+            }
+            t.entries.values().forEach(e -> stored.put(e.key.eq, e));
+        }
+        buffered.set(new ArrayList<>());
+        try {
+            for (int i = 0; i < switchFlows.size(); i += CHUNK) {
+                synchronized (t) {
+                    if (switches.get(dev) != conn) {
+                        return;
+                    }
+                    for (SwitchFlow sw : switchFlows.subList(i, Math.min(switchFlows.size(), i + CHUNK))) {
+                        reconcile(conn, t, sw, stored, now);
+                    }
+                    flush();
                 }
-                return;
             }
-            if (e.rule().priority() != msg.getPriority() || e.rule().tableId() != msg.getTableId().getValue()) {
-                return;
+            synchronized (t) {
+                if (switches.get(dev) != conn) {
+                    return;
+                }
+                for (StoredEntry st : stored.values()) {
+                    StoredEntry current = t.entries.get(st.key);
+                    if (current != null) {
+                        flowMissing(conn, t, current, true);
+                    }
+                }
+                flush();
             }
-            if (e.state != FlowEntryState.PENDING_REMOVE && e.epoch == conn.epoch() && e.lastSeq > conn.processedSeq()) {
-                // We re-sent this rule after the switch removed its previous instance: the FLOW_MOD in
-                // flight re-creates it, so the rule lives on.
-                log.debug("{}: FLOW_REMOVED for rule {} overtaken by its re-installation", conn.deviceId(), e.rule().id());
-                return;
-            }
-            t.entries.remove(e.rule().id());
-            post(FlowRuleEvent.Type.RULE_REMOVED, e.removed(reason(msg), msg.getPacketCount().getValue(),
-                    msg.getByteCount().getValue(), msg.getDurationSec()));
+        } finally {
+            buffered.remove();
         }
     }
 
-    private static FlowRule.FlowRemoveReason reason(OFFlowRemoved msg) {
-        switch (msg.getReason()) {
-            case IDLE_TIMEOUT:
-                return FlowRule.FlowRemoveReason.IDLE_TIMEOUT;
-            case HARD_TIMEOUT:
-                return FlowRule.FlowRemoveReason.HARD_TIMEOUT;
-            case DELETE:
-                return FlowRule.FlowRemoveReason.DELETE;
-            case GROUP_DELETE:
-                return FlowRule.FlowRemoveReason.GROUP_DELETE;
-            case METER_DELETE:
-                return FlowRule.FlowRemoveReason.METER_DELETE;
-            case EVICTION:
-                return FlowRule.FlowRemoveReason.EVICTION;
+    /** One switch flow of pushFlowMetricsInternal's loop. */
+    private void reconcile(SwitchConnection conn, DeviceFlowTable t, SwitchFlow sw,
+                           Map<StoredEntry.Eq, StoredEntry> stored, long now) {
+        StoredEntry st = stored.remove(sw.eq);
+        if (st != null) {
+            if (st.rule.exactMatch(sw.entry)) {
+                handleExistingFlow(conn, t, sw, now);
+            } else {
+                // same match and priority, other cookie or treatment: the switch's copy goes, ours comes back
+                extraneousFlow(conn, sw);
+                StoredEntry current = t.entries.get(st.key);
+                if (current != null) {
+                    flowMissing(conn, t, current, false);
+                }
+            }
+        } else if (!allowExtraneousRules) {
+            extraneousFlow(conn, sw);
+        } else if (importExtraneousRules) {
+            // ECFlowRuleStore.addOrUpdateFlowRule of a rule it does not have: stored as is, no event
+            t.put(imported(conn.deviceId(), sw, now));
+        }
+    }
+
+    private StoredEntry imported(DeviceId dev, SwitchFlow sw, long now) {
+        Translated tr = null;
+        try {
+            tr = FlowModFactory.translate(factory, sw.entry, tcpFlags);
+        } catch (UnsupportedFlowFeatureException e) {
+            log.debug("{}: imported rule {} is kept as the switch reported it: {}", dev, sw.entry.id(), e.getMessage());
+        }
+        StoredEntry e = new StoredEntry(sw.entry, tr, sw.raw, FlowEntryState.ADDED, now);
+        e.packets = sw.entry.packets();
+        e.bytes = sw.entry.bytes();
+        e.lifeSec = sw.entry.life();
+        e.refresh();
+        return e;
+    }
+
+    /** FlowRuleManager.handleExistingFlow. */
+    private void handleExistingFlow(SwitchConnection conn, DeviceFlowTable t, SwitchFlow sw, long now) {
+        StoredEntry stored = t.get(sw.entry);
+        if (stored != null && stored.state != FlowEntryState.PENDING_REMOVE && checkRuleLiveness(t, sw.entry, stored, now)) {
+            // ECFlowRuleStore.addOrUpdateFlowRule
+            stored.bytes = sw.entry.bytes();
+            stored.lifeSec = sw.entry.life();
+            stored.packets = sw.entry.packets();
+            stored.lastSeenMs = now;
+            FlowRuleEvent.Type type = FlowRuleEvent.Type.RULE_UPDATED;
+            if (stored.state == FlowEntryState.PENDING_ADD) {
+                stored.state = FlowEntryState.ADDED;
+                type = FlowRuleEvent.Type.RULE_ADDED;
+            }
+            stored.refresh();
+            post(type, sw.entry);
+        } else {
+            // dead or being removed: FlowRuleManager's own removeFlowRules(switch entry)
+            removeFlowRules(sw.entry);
+        }
+    }
+
+    /** FlowRuleManager.checkRuleLiveness. */
+    private static boolean checkRuleLiveness(DeviceFlowTable t, FlowEntry swRule, StoredEntry stored, long now) {
+        FlowRule r = stored.rule;
+        if (r.isPermanent()) {
+            return true;
+        }
+        long timeout = r.timeout() * 1000L;
+        StoredEntry.Eq key = stored.key.eq;
+        if (r.hardTimeout() != 0) {
+            Long first = t.firstSeen.get(key);
+            if (first == null) {
+                t.firstSeen.put(key, now);
+            } else if (now - first > r.hardTimeout() * 1000L) {
+                return false;
+            }
+        }
+        if (stored.packets != swRule.packets() || stored.bytes != swRule.bytes()) {
+            t.lastSeen.put(key, now);
+            return true;
+        }
+        Long last = t.lastSeen.get(key);
+        if (last == null) {
+            last = stored.lastSeenMs;
+            t.lastSeen.put(key, last);
+        }
+        return now - last <= timeout;
+    }
+
+    /** FlowRuleManager.flowMissing. */
+    private void flowMissing(SwitchConnection conn, DeviceFlowTable t, StoredEntry stored, boolean onlyInStore) {
+        switch (stored.state) {
+            case PENDING_REMOVE:
+            case REMOVED:
+                t.remove(stored);
+                post(FlowRuleEvent.Type.RULE_REMOVED, stored.view);
+                break;
+            case ADDED:
+            case PENDING_ADD:
+                // ECFlowRuleStore.pendingFlowRule: RULE_UPDATED for PENDING_ADD, nothing for ADDED
+                FlowRuleEvent.Type type = stored.state == FlowEntryState.PENDING_ADD ? FlowRuleEvent.Type.RULE_UPDATED
+                        : onlyInStore ? FlowRuleEvent.Type.RULE_ADD_REQUESTED : null;
+                conn.send(addOf(stored, conn.nextXid()));
+                if (type != null) {
+                    post(type, stored.view);
+                }
+                break;
             default:
-                return FlowRule.FlowRemoveReason.NO_REASON;
+                break;
+        }
+    }
+
+    /** FlowRuleManager.extraneousFlow: DELETE_STRICT of the switch's rule (its ONOS form), no barrier. */
+    private void extraneousFlow(SwitchConnection conn, SwitchFlow sw) {
+        long xid = conn.nextXid();
+        OFFlowMod del;
+        try {
+            del = FlowModFactory.deleteStrict(factory, xid, FlowModFactory.translate(factory, sw.entry, tcpFlags));
+        } catch (UnsupportedFlowFeatureException e) {
+            del = FlowModFactory.deleteStrict(factory, xid, sw.raw);
+        }
+        log.debug("{}: flow {} (priority {}) is on the switch but not in the store: deleting it", conn.deviceId(),
+                sw.entry.id(), sw.entry.priority());
+        conn.send(del);
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /**
+     * A switch connected: its FLOW statistics collector starts (first poll after 1 s).
+     *
+     * @param conn     the connection
+     * @param firstPoll delay of the first poll
+     */
+    public void switchConnected(SwitchConnection conn, Duration firstPoll) {
+        FlowStatsCollector c = new FlowStatsCollector(conn, this::pushFlowMetrics,
+                task -> events.flowSync("flow statistics", task));
+        FlowStatsCollector old = collectors.put(conn.deviceId(), c);
+        if (old != null) {
+            old.stop();
+        }
+        if (automaticPolling) {
+            c.start(scheduler, firstPoll, flowPollFrequency);
         }
     }
 
     /**
-     * First contact with a (re)connected switch: reads its flow table and reconciles the store with it.
-     *
-     * @param conn switch
-     * @return completes when reconciled (never fails)
-     */
-    public CompletableFuture<Void> sync(SwitchConnection conn) {
-        return tableSync.sync(conn);
-    }
-
-    /**
-     * Periodic flow statistics of one switch.
-     *
-     * @param conn switch
-     */
-    public void poll(SwitchConnection conn) {
-        tableSync.poll(conn);
-    }
-
-    /**
-     * A switch went away: its rules stay in the store (re-installed on reconnect); what was found on
-     * it is forgotten (found again on reconnect).
+     * A switch went away: its collector stops; its rules stay in the store unless purgeOnDisconnection.
      *
      * @param conn the closed connection
      */
     public void switchDisconnected(SwitchConnection conn) {
-        tableSync.switchDisconnected(conn);
+        FlowStatsCollector c = collectors.get(conn.deviceId());
+        if (c != null) {
+            c.stop();
+            collectors.remove(conn.deviceId(), c);
+        }
+        if (purgeOnDisconnection) {
+            log.info("PurgeOnDisconnection is requested for device {}, removing flows", conn.deviceId());
+            purgeFlowRules(conn.deviceId());
+        }
     }
 
     /**
-     * Deletes every rule the applications installed from the connected switches and waits for the
-     * switches to confirm (bounded).
+     * Polls a switch's flow statistics now (tests and tools).
+     *
+     * @param deviceId device
+     * @return completes once the reply was reconciled with the store (fails if not connected)
+     */
+    public CompletableFuture<Void> pollNow(DeviceId deviceId) {
+        FlowStatsCollector c = collectors.get(deviceId);
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(deviceId + " is not connected"));
+        }
+        return c.poll();
+    }
+
+    /**
+     * One timer tick of a switch's collector (tests).
+     *
+     * @param deviceId device
+     */
+    public void tick(DeviceId deviceId) {
+        FlowStatsCollector c = collectors.get(deviceId);
+        if (c != null) {
+            c.tick();
+        }
+    }
+
+    /**
+     * Deletes every rule of the store from the connected switches and forgets them (clean shutdown of
+     * the runtime; no events), waiting (bounded) for the switches to confirm.
      *
      * @param timeoutMillis how long to wait for the barriers
      * @return number of rules deleted
@@ -636,21 +1030,19 @@ public final class FlowRuleManager implements FlowRuleService {
         for (Map.Entry<DeviceId, DeviceFlowTable> te : tables.entrySet()) {
             DeviceFlowTable t = te.getValue();
             SwitchConnection conn = switches.get(te.getKey());
-            List<FlowEntry> removed = new ArrayList<>();
             synchronized (t) {
-                for (StoredEntry e : t.entries.values()) {
-                    if (conn != null) {
-                        conn.send(FlowModFactory.deleteStrict(factory, conn.nextXid(), e.translated));
+                if (conn != null && !t.entries.isEmpty()) {
+                    for (StoredEntry e : t.entries.values()) {
+                        OFFlowMod del = deleteOf(e, conn.nextXid());
+                        if (del != null) {
+                            conn.send(del);
+                        }
                     }
-                    removed.add(e.removed(FlowRule.FlowRemoveReason.DELETE));
-                }
-                t.entries.clear();
-                if (conn != null && !removed.isEmpty()) {
                     barriers.add(conn.barrier());
                 }
+                n += t.entries.size();
+                t.entries.clear();
             }
-            n += removed.size();
-            removed.forEach(r -> post(FlowRuleEvent.Type.RULE_REMOVED, r));
         }
         try {
             CompletableFuture.allOf(barriers.toArray(new CompletableFuture<?>[0]))

@@ -1,89 +1,111 @@
 package org.fwlb.runtime.openflow.flow;
 
-import org.fwlb.runtime.openflow.channel.SwitchConnection;
 import org.onosproject.net.flow.DefaultFlowEntry;
-import org.onosproject.net.flow.DefaultFlowRule;
 import org.onosproject.net.flow.FlowEntry;
 import org.onosproject.net.flow.FlowEntry.FlowEntryState;
+import org.onosproject.net.flow.FlowId;
 import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.TableId;
+import org.onosproject.net.flow.TrafficSelector;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A rule an application owns, with its state and counters. Readers get {@link #view}, an immutable
- * snapshot rebuilt on every change (its lastSeen is the time of the change). Guarded by the
- * {@link DeviceFlowTable} it is in.
+ * One entry of the flow rule store (ONOS's {@code StoredFlowEntry}): the rule, its state and the
+ * counters of the last statistics poll that found it alive. Readers get {@link #view}, an immutable
+ * {@link DefaultFlowEntry} snapshot rebuilt on every change. Guarded by its {@link DeviceFlowTable}.
  */
 final class StoredEntry {
-    FlowModFactory.Translated translated;
-    FlowEntryState state = FlowEntryState.PENDING_ADD;
+    /** The application's rule (for an imported rule: the rule rebuilt from the switch). */
+    final FlowRule rule;
+    /** Its FLOW_MOD form; null only for an imported rule that cannot be put back on the wire. */
+    final FlowModFactory.Translated translated;
+    /** Imported rule: the flow as the switch reported it (used when {@link #translated} is null). */
+    final OFFlowStatsEntry raw;
+    final Key key;
+    FlowEntryState state;
     long packets;
     long bytes;
     long lifeSec;
-    /** Connection epoch and sequence number of the last FLOW_MOD sent for it; epoch 0 = never sent. */
-    long epoch;
-    long lastSeq;
-    long lastXid = -1;
-    int errType = -1;
-    int errCode = -1;
+    /** ONOS's {@code FlowEntry.lastSeen()} on the runtime's clock: creation, then every stats update. */
+    long lastSeenMs;
     FlowEntry view;
 
-    StoredEntry(FlowModFactory.Translated t) {
-        this.translated = t;
+    StoredEntry(FlowRule rule, FlowModFactory.Translated translated, OFFlowStatsEntry raw, FlowEntryState state,
+                long nowMs) {
+        this.rule = rule;
+        this.translated = translated;
+        this.raw = raw;
+        this.key = Key.of(rule);
+        this.state = state;
+        this.lastSeenMs = nowMs;
         refresh();
     }
 
-    FlowRule rule() {
-        return translated.rule;
-    }
-
     void refresh() {
-        view = state == FlowEntryState.FAILED
-                ? new DefaultFlowEntry(rule(), errType, errCode)
-                : new DefaultFlowEntry(rule(), state, lifeSec, TimeUnit.SECONDS, packets, bytes);
+        view = new DefaultFlowEntry(rule, state, lifeSec, TimeUnit.SECONDS, packets, bytes);
     }
 
-    void counters(OFFlowStatsEntry s) {
-        packets = s.getPacketCount().getValue();
-        bytes = s.getByteCount().getValue();
-        lifeSec = s.getDurationSec();
-    }
+    /**
+     * FlowEntry equality as ONOS defines it ({@code DefaultFlowRule.equals}: device, priority, selector,
+     * table — the device is implied by the table the key is used in). FlowId is not part of it.
+     */
+    static final class Eq {
+        final int priority;
+        final TrafficSelector selector;
+        final TableId table;
+        private final int hash;
 
-    void sent(SwitchConnection c, long seq, long xid) {
-        epoch = c.epoch();
-        lastSeq = seq;
-        lastXid = xid;
-    }
-
-    /** Whether a FLOW_MOD for it was sent on this connection after the given sequence number. */
-    boolean sentAfter(SwitchConnection c, long seq) {
-        return epoch == c.epoch() && lastSeq > seq;
-    }
-
-    /** The application's own rule, with the removal reason and the last known counters. */
-    FlowEntry removed(FlowRule.FlowRemoveReason reason) {
-        return removed(reason, packets, bytes, lifeSec);
-    }
-
-    /** The application's own rule (same id, selector, treatment, priority), with the removal reason and final counters. */
-    FlowEntry removed(FlowRule.FlowRemoveReason reason, long finalPackets, long finalBytes, long finalLifeSec) {
-        FlowRule r = rule();
-        FlowRule.Builder b = DefaultFlowRule.builder()
-                .forDevice(r.deviceId())
-                .withSelector(r.selector())
-                .withTreatment(r.treatment())
-                .withPriority(r.priority())
-                .forTable(r.table())
-                .withCookie(r.id().value())
-                .withHardTimeout(r.hardTimeout())
-                .withReason(reason);
-        if (r.isPermanent()) {
-            b.makePermanent();
-        } else {
-            b.makeTemporary(r.timeout());
+        Eq(int priority, TrafficSelector selector, TableId table) {
+            this.priority = priority;
+            this.selector = selector;
+            this.table = table;
+            this.hash = Objects.hash(selector, table);
         }
-        return new DefaultFlowEntry(b.build(), FlowEntryState.REMOVED, finalLifeSec, TimeUnit.SECONDS, finalPackets,
-                finalBytes);
+
+        static Eq of(FlowRule r) {
+            return new Eq(r.priority(), r.selector(), r.table());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Eq)) {
+                return false;
+            }
+            Eq e = (Eq) o;
+            return priority == e.priority && Objects.equals(selector, e.selector) && Objects.equals(table, e.table);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** The store's lookup ({@code getFlowEntry}): FlowId bucket, then FlowEntry equality. */
+    static final class Key {
+        final FlowId id;
+        final Eq eq;
+
+        Key(FlowId id, Eq eq) {
+            this.id = id;
+            this.eq = eq;
+        }
+
+        static Key of(FlowRule r) {
+            return new Key(r.id(), Eq.of(r));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).id.equals(id) && ((Key) o).eq.equals(eq);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * id.hashCode() + eq.hashCode();
+        }
     }
 }

@@ -1,7 +1,6 @@
 package org.fwlb.runtime.openflow.meter;
 
 import org.fwlb.runtime.openflow.EventDispatcher;
-import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.fwlb.runtime.openflow.channel.Messages;
 import org.fwlb.runtime.openflow.channel.SwitchConnection;
 import org.fwlb.runtime.openflow.channel.Switches;
@@ -22,12 +21,11 @@ import org.onosproject.net.meter.MeterScope;
 import org.onosproject.net.meter.MeterService;
 import org.onosproject.net.meter.MeterState;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMeterBandStats;
-import org.projectfloodlight.openflow.protocol.OFMeterConfig;
-import org.projectfloodlight.openflow.protocol.OFMeterConfigStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMeterFlags;
 import org.projectfloodlight.openflow.protocol.OFMeterMod;
 import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
@@ -39,24 +37,42 @@ import org.projectfloodlight.openflow.protocol.meterband.OFMeterBand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@link MeterService} over OpenFlow 1.3 METER_MOD: meter ids allocated per device from 1,
- * pkts/s or kb/s units, optional burst, DROP (and DSCP REMARK) bands. A meter submitted for a switch
- * that is not connected is installed when it connects; the {@link org.onosproject.net.meter.MeterContext}
- * callback fires once the switch confirmed it (barrier) or rejected it. Meters found on a switch that
- * nobody submitted are kept during the adoption grace period, then deleted.
+ * {@link MeterService} over OpenFlow 1.3 METER_MOD with the semantics of ONOS 2.7's MeterManager
+ * ({@code core/net/.../meter/impl/MeterManager.java}), DistributedMeterStore
+ * ({@code core/store/dist/.../meter/impl/DistributedMeterStore.java}) and OpenFlowMeterProvider
+ * ({@code providers/openflow/meter/.../impl/OpenFlowMeterProvider.java}):
+ * <ul>
+ *   <li>{@code submit} returns the meter at once (PENDING_ADD) and sends METER_MOD ADD; METER_ADDED and
+ *       the context's {@code onSuccess} come from the first meter statistics poll that shows it
+ *       (polls 1 s after a switch connects, then every {@code meterStatsPollInterval}, 10 s);</li>
+ *   <li>ids: a freed id first, else the next of a per-device counter from 1; an index in the request is
+ *       refused (userDefinedIndex is off); a device that is not connected has no meter features: no id;</li>
+ *   <li>{@code withdraw} marks the meter PENDING_REMOVE, sends METER_MOD DELETE and asks for meter
+ *       statistics at once (forceStatsAfterMeterRemoval); the poll purges it: METER_REMOVED, context
+ *       {@code onSuccess}, id reusable; withdrawing an unknown meter succeeds at once;</li>
+ *   <li>each poll re-sends meters missing on the switch, deletes meters the store does not know, and
+ *       posts METER_REFERENCE_COUNT_ZERO for installed meters no flow uses;</li>
+ *   <li>a METER_MOD_FAILED answer to an ADD calls the context's {@code onError}; the meter stays
+ *       (PENDING_ADD) and is re-sent by the next poll;</li>
+ *   <li>METER_ADD_REQ / METER_REM_REQ are store-internal in ONOS: applications never see them.</li>
+ * </ul>
  */
 public final class MeterManager implements MeterService {
     private static final Logger log = LoggerFactory.getLogger(MeterManager.class);
@@ -64,31 +80,46 @@ public final class MeterManager implements MeterService {
 
     private final Switches switches;
     private final EventDispatcher events;
-    private final OpenFlowOptions options;
+    private final ScheduledExecutorService scheduler;
+    private final Duration pollInterval;
+    private final boolean automaticPolling;
     private final OFFactory factory = OFFactories.getFactory(OFVersion.OF_13);
     private final ListenerRegistry<MeterEvent, MeterListener> listeners = new ListenerRegistry<>();
     private final Map<DeviceId, DeviceMeters> devices = new ConcurrentHashMap<>();
+    private final Map<DeviceId, ScheduledFuture<?>> collectors = new ConcurrentHashMap<>();
 
-    public MeterManager(Switches switches, EventDispatcher events, OpenFlowOptions options) {
+    /**
+     * @param switches         connected switches
+     * @param events           event and callback delivery
+     * @param scheduler        timer of the statistics polls
+     * @param pollInterval     meterStatsPollInterval
+     * @param automaticPolling false: polls only through {@link #pollNow} (tests)
+     */
+    public MeterManager(Switches switches, EventDispatcher events, ScheduledExecutorService scheduler,
+                        Duration pollInterval, boolean automaticPolling) {
         this.switches = switches;
         this.events = events;
-        this.options = options;
+        this.scheduler = scheduler;
+        this.pollInterval = pollInterval;
+        this.automaticPolling = automaticPolling;
     }
 
+    /** The meters of one device and its id allocation. Guarded by itself. */
     private static final class DeviceMeters {
         final Map<Long, Rec> meters = new TreeMap<>();
-        final Set<Long> reserved = new HashSet<>();
-        final Map<Long, OFMeterConfig> orphans = new TreeMap<>();
-        long orphansSince;
-        boolean statsInFlight;
+        final TreeSet<Long> reusable = new TreeSet<>();
+        long nextId = 1;
+        /** METER_MOD ADD xids awaiting a possible error (OpenFlowMeterProvider's pendingOperations). */
+        final Map<Long, Rec> pendingAdds = new ConcurrentHashMap<>();
     }
 
-    private final class Rec {
+    private static final class Rec {
         final DeviceId deviceId;
         final MeterRequest request;
         final long id;
         MeterState state = MeterState.PENDING_ADD;
-        boolean confirmed;
+        /** The request whose context is told the outcome (DistributedMeterStore's futures, by meter key). */
+        MeterRequest waiting;
         long life;
         long packets;
         long bytes;
@@ -100,6 +131,7 @@ public final class MeterManager implements MeterService {
             this.deviceId = deviceId;
             this.request = request;
             this.id = id;
+            this.waiting = request;
             refresh();
         }
 
@@ -126,6 +158,9 @@ public final class MeterManager implements MeterService {
                     .fromApp(request.appId()).withUnit(request.unit()).withBands(bands);
             if (request.isBurst()) {
                 mb.burst();
+            }
+            if (request.annotations() != null && !request.annotations().keys().isEmpty()) {
+                mb.withAnnotations(request.annotations());
             }
             DefaultMeter m = (DefaultMeter) mb.build();
             m.setState(state);
@@ -157,45 +192,43 @@ public final class MeterManager implements MeterService {
         events.post(listeners, new MeterEvent(type, m));
     }
 
+    private void succeeded(MeterRequest request) {
+        if (request != null) {
+            request.context().ifPresent(c -> events.operation("MeterContext.onSuccess", () -> c.onSuccess(request)));
+        }
+    }
+
+    private void failed(MeterRequest request, MeterFailReason reason) {
+        if (request != null) {
+            request.context().ifPresent(c -> events.operation("MeterContext.onError", () -> c.onError(request, reason)));
+        }
+    }
+
     // ---------------------------------------------------------------- requests
 
     @Override
     public Meter submit(MeterRequest request) {
         validate(request);
+        if (request.index().isPresent()) {
+            throw new IllegalArgumentException("Index cannot be provided when userDefinedIndex mode is disabled");
+        }
         DeviceId dev = request.deviceId();
         DeviceMeters d = dm(dev);
         Rec rec;
         synchronized (d) {
-            long id;
-            if (request.index().isPresent()) {
-                id = request.index().get();
-                if (id < 1 || id > MeterId.MAX) {
-                    throw new IllegalArgumentException("meter index " + id + " is not in 1.." + MeterId.MAX);
-                }
-                if (d.meters.containsKey(id)) {
-                    throw new IllegalArgumentException("meter " + id + " on " + dev + " is already in use");
-                }
-                d.reserved.remove(id);
-            } else {
-                id = allocate(d, dev);
-            }
+            long id = allocate(d, dev);
             rec = new Rec(dev, request, id);
             d.meters.put(id, rec);
-            d.orphans.remove(id);
-            post(MeterEvent.Type.METER_ADD_REQ, rec.view);
             SwitchConnection conn = switches.get(dev);
             if (conn != null) {
-                send(conn, rec, OFMeterModCommand.ADD);
-                confirmOnBarrier(conn, d, List.of(rec));
-            } else {
-                log.info("meter {} on {} stored; it is installed when the switch connects", id, dev);
+                sendAdd(conn, d, rec);
             }
         }
         return rec.view;
     }
 
     private static void validate(MeterRequest r) {
-        Objects.requireNonNull(r, "meter request");
+        Objects.requireNonNull(r, "request cannot be null.");
         Objects.requireNonNull(r.deviceId(), "meter request without a device");
         Objects.requireNonNull(r.appId(), "meter request without an application id");
         if (r.unit() != Meter.Unit.PKTS_PER_SEC && r.unit() != Meter.Unit.KB_PER_SEC) {
@@ -221,57 +254,57 @@ public final class MeterManager implements MeterService {
         }
     }
 
+    /** DistributedMeterStore.allocateMeterId: a freed id first, else the device's counter. */
     private long allocate(DeviceMeters d, DeviceId dev) {
-        for (long id = 1; id <= MeterId.MAX; id++) {
-            if (!d.meters.containsKey(id) && !d.reserved.contains(id) && !d.orphans.containsKey(id)) {
-                return id;
-            }
+        Long reuse = d.reusable.pollFirst();
+        if (reuse != null) {
+            return reuse;
         }
-        throw new IllegalStateException("no free meter id on " + dev);
+        if (switches.get(dev) == null) {
+            // no meter features (they come with the switch's handshake and go at its disconnection) and
+            // no MeterQuery behaviour in the ovs/default drivers: ONOS has no id, DefaultMeter.build throws
+            throw new IllegalArgumentException("Must specify a cell id. (no meter id for " + dev
+                    + ": the device is not connected, its meter features are unknown)");
+        }
+        if (d.nextId > MeterId.MAX) {
+            throw new IllegalArgumentException("Must specify a cell id. (no free meter id on " + dev + ")");
+        }
+        return d.nextId++;
     }
 
     @Override
     public void withdraw(MeterRequest request, MeterId meterId) {
-        Objects.requireNonNull(request, "meter request");
-        Objects.requireNonNull(meterId, "meter id");
-        DeviceId dev = Objects.requireNonNull(request.deviceId(), "meter request without a device");
-        DeviceMeters d = dm(dev);
-        synchronized (d) {
-            Rec rec = d.meters.get(meterId.id());
-            if (rec == null) {
-                throw new IllegalArgumentException("no meter " + meterId.id() + " on " + dev);
-            }
-            rec.state = MeterState.PENDING_REMOVE;
-            rec.refresh();
-            post(MeterEvent.Type.METER_REM_REQ, rec.view);
-            SwitchConnection conn = switches.get(dev);
-            if (conn == null) {
-                removed(d, rec, request);
-                return;
-            }
-            send(conn, rec, OFMeterModCommand.DELETE);
-            conn.barrier().whenComplete((v, err) -> {
-                synchronized (d) {
-                    if (d.meters.get(rec.id) == rec) {
-                        removed(d, rec, request);
-                    }
-                }
-            });
-        }
-    }
-
-    private void removed(DeviceMeters d, Rec rec, MeterRequest request) {
-        d.meters.remove(rec.id);
-        post(MeterEvent.Type.METER_REMOVED, rec.view);
-        request.context().ifPresent(c -> events.run("MeterContext.onSuccess", () -> c.onSuccess(request)));
+        withdraw(request, (MeterCellId) meterId);
     }
 
     @Override
     public void withdraw(MeterRequest request, MeterCellId meterCellId) {
+        Objects.requireNonNull(request, "request cannot be null.");
+        Objects.requireNonNull(meterCellId, "meter id");
         if (!(meterCellId instanceof MeterId)) {
             throw new IllegalArgumentException("meter cell " + meterCellId + " is not an OpenFlow meter id");
         }
-        withdraw(request, (MeterId) meterCellId);
+        DeviceId dev = Objects.requireNonNull(request.deviceId(), "meter request without a device");
+        DeviceMeters d = dm(dev);
+        synchronized (d) {
+            Rec rec = d.meters.get(((MeterId) meterCellId).id());
+            if (rec == null) {
+                succeeded(request); // DistributedMeterStore.deleteMeter: not in the system, completes at once
+                return;
+            }
+            rec.waiting = request;
+            if (rec.state == MeterState.PENDING_REMOVE) {
+                return;
+            }
+            rec.state = MeterState.PENDING_REMOVE;
+            rec.refresh();
+            SwitchConnection conn = switches.get(dev);
+            if (conn != null) {
+                sendDelete(conn, rec.id);
+                // forceStatsAfterMeterRemoval (default true): a statistics request right after the DELETE
+                pollNow(dev);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- queries
@@ -322,9 +355,11 @@ public final class MeterManager implements MeterService {
     public MeterId allocateMeterId(DeviceId deviceId) {
         DeviceMeters d = dm(deviceId);
         synchronized (d) {
-            long id = allocate(d, deviceId);
-            d.reserved.add(id);
-            return MeterId.meterId(id);
+            try {
+                return MeterId.meterId(allocate(d, deviceId));
+            } catch (IllegalArgumentException e) {
+                return null; // DistributedMeterStore.allocateMeterId answers null
+            }
         }
     }
 
@@ -332,42 +367,62 @@ public final class MeterManager implements MeterService {
     public void freeMeterId(DeviceId deviceId, MeterId meterId) {
         DeviceMeters d = dm(deviceId);
         synchronized (d) {
-            d.reserved.remove(meterId.id());
+            free(d, meterId.id());
         }
     }
 
+    /** DistributedMeterStore.freeMeterId: only ids the counter handed out become reusable. */
+    private static void free(DeviceMeters d, long id) {
+        if (id < d.nextId) {
+            d.reusable.add(id);
+        }
+    }
+
+    /** DistributedMeterStore.purgeMeters: each meter leaves the store (METER_REMOVED), its id is freed. */
     @Override
     public void purgeMeters(DeviceId deviceId) {
-        DeviceMeters d = devices.get(deviceId);
-        if (d != null) {
-            synchronized (d) {
-                d.meters.clear();
-            }
-        }
+        purge(deviceId, r -> true);
     }
 
     @Override
     public void purgeMeters(DeviceId deviceId, ApplicationId appId) {
+        purge(deviceId, r -> r.request.appId().equals(appId));
+    }
+
+    private void purge(DeviceId deviceId, java.util.function.Predicate<Rec> which) {
         DeviceMeters d = devices.get(deviceId);
         if (d != null) {
             synchronized (d) {
-                d.meters.values().removeIf(r -> r.request.appId().equals(appId));
+                for (Rec r : new ArrayList<>(d.meters.values())) {
+                    if (which.test(r)) {
+                        purgeMeter(d, r);
+                    }
+                }
             }
+        }
+    }
+
+    private void purgeMeter(DeviceMeters d, Rec rec) {
+        if (d.meters.remove(rec.id, rec)) {
+            free(d, rec.id);
+            succeeded(rec.waiting);
+            rec.waiting = null;
+            post(MeterEvent.Type.METER_REMOVED, rec.view);
         }
     }
 
     // ---------------------------------------------------------------- wire
 
-    private void send(SwitchConnection conn, Rec rec, OFMeterModCommand command) {
-        conn.send(meterMod(conn.nextXid(), rec, command));
+    private void sendAdd(SwitchConnection conn, DeviceMeters d, Rec rec) {
+        long xid = conn.nextXid();
+        d.pendingAdds.put(xid, rec);
+        conn.send(factory.buildMeterMod().setXid(xid).setCommand(OFMeterModCommand.ADD).setMeterId(rec.id)
+                .setFlags(flags(rec.request)).setMeters(bands(rec.request)).build());
     }
 
-    private OFMeterMod meterMod(long xid, Rec rec, OFMeterModCommand command) {
-        OFMeterMod.Builder b = factory.buildMeterMod().setXid(xid).setCommand(command).setMeterId(rec.id);
-        if (command == OFMeterModCommand.DELETE) {
-            return b.setFlags(EnumSet.noneOf(OFMeterFlags.class)).setMeters(List.of()).build();
-        }
-        return b.setFlags(flags(rec.request)).setMeters(bands(rec.request)).build();
+    private void sendDelete(SwitchConnection conn, long id) {
+        conn.send(factory.buildMeterMod().setXid(conn.nextXid()).setCommand(OFMeterModCommand.DELETE).setMeterId(id)
+                .setFlags(EnumSet.noneOf(OFMeterFlags.class)).setMeters(List.of()).build());
     }
 
     private static Set<OFMeterFlags> flags(MeterRequest r) {
@@ -393,76 +448,47 @@ public final class MeterManager implements MeterService {
         return out;
     }
 
-    /** After the barrier, every meter of the list still pending is confirmed. */
-    private void confirmOnBarrier(SwitchConnection conn, DeviceMeters d, List<Rec> recs) {
-        conn.barrier().whenComplete((v, err) -> {
-            if (err != null) {
-                return; // disconnected: installed again at the next connect
-            }
-            synchronized (d) {
-                for (Rec rec : recs) {
-                    if (d.meters.get(rec.id) == rec && rec.state == MeterState.PENDING_ADD) {
-                        installed(rec);
-                    }
-                }
-            }
-        });
-    }
-
-    private void installed(Rec rec) {
-        rec.state = MeterState.ADDED;
-        rec.refresh();
-        post(MeterEvent.Type.METER_ADDED, rec.view);
-        if (!rec.confirmed) {
-            rec.confirmed = true;
-            rec.request.context().ifPresent(c -> events.run("MeterContext.onSuccess", () -> c.onSuccess(rec.request)));
-        }
-    }
-
     /**
-     * A switch rejected a METER_MOD: the meter is dropped and its requester told why.
+     * A switch rejected a message: a METER_MOD_FAILED answering an ADD fails its request (the meter
+     * stays in the store, PENDING_ADD, and is re-sent by the next poll).
      *
      * @param conn    switch
      * @param error   error
      * @param request rejected message
      */
     public void switchError(SwitchConnection conn, OFErrorMsg error, OFMessage request) {
-        if (!(request instanceof OFMeterMod)) {
+        if (error.getErrType() != OFErrorType.METER_MOD_FAILED) {
             return;
         }
-        OFMeterMod mod = (OFMeterMod) request;
         DeviceMeters d = devices.get(conn.deviceId());
         if (d == null) {
             return;
         }
+        Rec rec = d.pendingAdds.remove(error.getXid());
+        if (rec == null) {
+            log.warn("Unknown Meter operation failed {}", Messages.describeError(error));
+            return;
+        }
         synchronized (d) {
-            Rec rec = d.meters.get(mod.getMeterId());
-            if (rec == null) {
-                return;
-            }
-            if (mod.getCommand() == OFMeterModCommand.DELETE) {
-                removed(d, rec, rec.request);
-                return;
-            }
-            d.meters.remove(rec.id);
             MeterFailReason reason = reason(error);
             log.warn("meter {} on {} failed: {}", rec.id, conn.deviceId(), Messages.describeError(error));
-            post(MeterEvent.Type.METER_REMOVED, rec.view);
-            rec.request.context().ifPresent(c -> events.run("MeterContext.onError", () -> c.onError(rec.request, reason)));
+            if (d.meters.get(rec.id) == rec && rec.state == MeterState.PENDING_ADD) {
+                failed(rec.waiting, reason);
+                rec.waiting = null;
+            }
         }
     }
 
     private static MeterFailReason reason(OFErrorMsg error) {
-        if (!(error instanceof OFMeterModFailedErrorMsg)) {
-            return MeterFailReason.UNKNOWN;
-        }
         switch (((OFMeterModFailedErrorMsg) error).getCode()) {
+            case UNKNOWN:
+                return MeterFailReason.UNKNOWN_DEVICE;
             case METER_EXISTS:
                 return MeterFailReason.EXISTING_METER;
             case INVALID_METER:
                 return MeterFailReason.INVALID_METER;
             case UNKNOWN_METER:
-                return MeterFailReason.INVALID_METER;
+                return MeterFailReason.UNKNOWN;
             case BAD_COMMAND:
                 return MeterFailReason.UNKNOWN_COMMAND;
             case BAD_FLAGS:
@@ -485,7 +511,8 @@ public final class MeterManager implements MeterService {
     }
 
     /**
-     * Deletes every meter submitted through this service from the connected switches (clean shutdown).
+     * Deletes every meter of the store from the connected switches (clean shutdown of the runtime; no
+     * events).
      *
      * @param timeoutMillis how long to wait for the switches to confirm
      * @return number of meters deleted
@@ -497,22 +524,17 @@ public final class MeterManager implements MeterService {
             DeviceMeters d = e.getValue();
             SwitchConnection conn = switches.get(e.getKey());
             synchronized (d) {
-                for (Rec rec : d.meters.values()) {
-                    if (conn != null) {
-                        send(conn, rec, OFMeterModCommand.DELETE);
-                    }
-                    post(MeterEvent.Type.METER_REMOVED, rec.view);
-                    n++;
-                }
-                d.meters.clear();
-                if (conn != null) {
+                if (conn != null && !d.meters.isEmpty()) {
+                    d.meters.keySet().forEach(id -> sendDelete(conn, id));
                     barriers.add(conn.barrier());
                 }
+                n += d.meters.size();
+                d.meters.clear();
             }
         }
         try {
             CompletableFuture.allOf(barriers.toArray(new CompletableFuture<?>[0]))
-                    .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         } catch (Exception ex) {
@@ -521,112 +543,130 @@ public final class MeterManager implements MeterService {
         return n;
     }
 
-    // ---------------------------------------------------------------- resync and statistics
+    // ---------------------------------------------------------------- statistics
 
     /**
-     * Reads a (re)connected switch's meters and makes them match the store: missing ones added,
-     * different ones modified, withdrawn ones deleted, unknown ones kept for the grace period.
+     * A switch connected: the meter statistics collector starts (first poll after 1 s).
      *
-     * @param conn switch
-     * @return completes when the METER_MODs are queued (before any flow rule that uses them)
+     * @param conn      switch
+     * @param firstPoll delay of the first poll
      */
-    public CompletableFuture<Void> sync(SwitchConnection conn) {
-        DeviceMeters d = dm(conn.deviceId());
-        return conn.stats(factory.buildMeterConfigStatsRequest().setXid(conn.nextXid()).setMeterId(ALL).build())
-                .handle((replies, err) -> {
-                    Map<Long, OFMeterConfig> onSwitch = new TreeMap<>();
-                    if (err != null) {
-                        log.warn("{}: could not read meters at connect ({}); installing the stored ones",
-                                conn.deviceId(), err.getMessage());
-                    } else {
-                        for (OFMeterConfigStatsReply r : replies) {
-                            r.getEntries().forEach(c -> onSwitch.put(c.getMeterId(), c));
-                        }
+    public void switchConnected(SwitchConnection conn, Duration firstPoll) {
+        dm(conn.deviceId());
+        if (automaticPolling) {
+            ScheduledFuture<?> f = scheduler.scheduleAtFixedRate(() -> pollNow(conn.deviceId()),
+                    firstPoll.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> old = collectors.put(conn.deviceId(), f);
+            if (old != null) {
+                old.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * A switch went away: its collector stops (the meters stay in the store).
+     *
+     * @param conn the closed connection
+     */
+    public void switchDisconnected(SwitchConnection conn) {
+        ScheduledFuture<?> f = collectors.remove(conn.deviceId());
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    /**
+     * Requests the meter statistics of a switch now.
+     *
+     * @param deviceId device
+     * @return completes once the reply was processed (fails if not connected)
+     */
+    public CompletableFuture<Void> pollNow(DeviceId deviceId) {
+        SwitchConnection conn = switches.get(deviceId);
+        if (conn == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(deviceId + " is not connected"));
+        }
+        return conn.stats(factory.buildMeterStatsRequest().setXid(conn.nextXid()).setMeterId(ALL).build())
+                .thenAccept(replies -> {
+                    List<OFMeterStats> stats = new ArrayList<>();
+                    for (OFMeterStatsReply r : replies) {
+                        stats.addAll(r.getEntries());
                     }
-                    reconcile(conn, d, onSwitch);
-                    return null;
+                    pushMeterMetrics(conn, stats);
+                }).whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.debug("{}: meter statistics failed: {}", deviceId, e.getMessage());
+                    }
                 });
     }
 
-    private void reconcile(SwitchConnection conn, DeviceMeters d, Map<Long, OFMeterConfig> onSwitch) {
-        List<Rec> pending = new ArrayList<>();
+    /** MeterManager.pushMeterMetrics and DistributedMeterStore's reaction to it. */
+    private void pushMeterMetrics(SwitchConnection conn, List<OFMeterStats> stats) {
+        DeviceMeters d = dm(conn.deviceId());
         synchronized (d) {
-            for (Rec rec : new ArrayList<>(d.meters.values())) {
-                OFMeterConfig c = onSwitch.remove(rec.id);
-                if (rec.state == MeterState.PENDING_REMOVE) {
-                    if (c != null) {
-                        send(conn, rec, OFMeterModCommand.DELETE);
-                    }
-                    removed(d, rec, rec.request);
-                } else if (c == null) {
-                    send(conn, rec, OFMeterModCommand.ADD);
-                    rec.state = MeterState.PENDING_ADD;
-                    pending.add(rec);
-                } else if (!c.getFlags().equals(flags(rec.request)) || !c.getEntries().equals(bands(rec.request))) {
-                    send(conn, rec, OFMeterModCommand.MODIFY);
-                    rec.state = MeterState.PENDING_ADD;
-                    pending.add(rec);
-                } else if (rec.state != MeterState.ADDED) {
-                    installed(rec);
-                }
-            }
-            d.orphans.clear();
-            d.orphans.putAll(onSwitch);
-            d.orphansSince = conn.connectedAtMillis();
-        }
-        if (!pending.isEmpty()) {
-            confirmOnBarrier(conn, d, pending);
-        }
-    }
-
-    /**
-     * Meter statistics of one switch; also deletes unowned meters once the grace period is over.
-     *
-     * @param conn switch
-     */
-    public void poll(SwitchConnection conn) {
-        DeviceMeters d = devices.get(conn.deviceId());
-        if (d == null) {
-            return;
-        }
-        synchronized (d) {
-            if (!d.orphans.isEmpty()
-                    && System.currentTimeMillis() - d.orphansSince >= options.adoptionGrace().toMillis()) {
-                for (OFMeterConfig c : d.orphans.values()) {
-                    log.info("{}: deleting stale meter {} (nobody submitted it within {} s)", conn.deviceId(),
-                            c.getMeterId(), options.adoptionGrace().toSeconds());
-                    conn.send(factory.buildMeterMod().setXid(conn.nextXid()).setCommand(OFMeterModCommand.DELETE)
-                            .setMeterId(c.getMeterId()).setFlags(EnumSet.noneOf(OFMeterFlags.class))
-                            .setMeters(List.of()).build());
-                }
-                d.orphans.clear();
-            }
-            if (d.meters.isEmpty() || d.statsInFlight) {
+            if (switches.get(conn.deviceId()) != conn) {
                 return;
             }
-            d.statsInFlight = true;
+            Map<Long, OFMeterStats> onSwitch = new TreeMap<>();
+            stats.forEach(s -> onSwitch.put(s.getMeterId(), s));
+            List<Rec> all = new ArrayList<>(d.meters.values());
+            // meters defined in ONOS and missing in the device: reinstall
+            for (Rec rec : all) {
+                if ((rec.state == MeterState.PENDING_ADD || rec.state == MeterState.ADDED) && !onSwitch.containsKey(rec.id)) {
+                    log.debug("{}: adding meter {} missing in the device", conn.deviceId(), rec.id);
+                    sendAdd(conn, d, rec);
+                }
+            }
+            // meters in the device and not in ONOS: remove
+            for (Long id : onSwitch.keySet()) {
+                if (!d.meters.containsKey(id)) {
+                    log.debug("{}: removing meter {} that is in the device but not in ONOS", conn.deviceId(), id);
+                    sendDelete(conn, id);
+                }
+            }
+            // stats update (PENDING_ADD -> ADDED the first time)
+            List<Rec> added = new ArrayList<>();
+            for (OFMeterStats s : onSwitch.values()) {
+                Rec rec = d.meters.get(s.getMeterId());
+                if (rec == null) {
+                    continue;
+                }
+                MeterState before = rec.state;
+                if (rec.state == MeterState.PENDING_ADD) {
+                    rec.state = MeterState.ADDED;
+                }
+                rec.packets = s.getPacketInCount().getValue();
+                rec.bytes = s.getByteInCount().getValue();
+                rec.life = s.getDurationSec();
+                rec.refCount = s.getFlowCount();
+                rec.bandStats = List.copyOf(s.getBandStats());
+                rec.refresh();
+                d.pendingAdds.values().removeIf(r -> r == rec);
+                switch (rec.state) {
+                    case ADDED:
+                        added.add(rec);
+                        if (before == MeterState.PENDING_ADD) {
+                            succeeded(rec.waiting);
+                            rec.waiting = null;
+                            post(MeterEvent.Type.METER_ADDED, rec.view);
+                        } else if (rec.refCount == 0) {
+                            post(MeterEvent.Type.METER_REFERENCE_COUNT_ZERO, rec.view);
+                        }
+                        break;
+                    case PENDING_REMOVE:
+                        sendDelete(conn, rec.id); // the store's update re-requests the removal
+                        break;
+                    default:
+                        break;
+                }
+            }
+            // the meters being removed go, whether or not the device still shows them
+            for (Rec rec : all) {
+                if (!added.contains(rec) && rec.state == MeterState.PENDING_REMOVE) {
+                    log.debug("{}: delete meter {} now in store", conn.deviceId(), rec.id);
+                    purgeMeter(d, rec);
+                }
+            }
         }
-        conn.stats(factory.buildMeterStatsRequest().setXid(conn.nextXid()).setMeterId(ALL).build())
-                .whenComplete((replies, err) -> {
-                    synchronized (d) {
-                        d.statsInFlight = false;
-                        if (err != null) {
-                            return;
-                        }
-                        for (OFMeterStatsReply r : replies) {
-                            for (OFMeterStats s : r.getEntries()) {
-                                Rec rec = d.meters.get(s.getMeterId());
-                                if (rec != null) {
-                                    rec.packets = s.getPacketInCount().getValue();
-                                    rec.bytes = s.getByteInCount().getValue();
-                                    rec.life = s.getDurationSec();
-                                    rec.refCount = s.getFlowCount();
-                                    rec.bandStats = List.copyOf(s.getBandStats());
-                                    rec.refresh();
-                                }
-                            }
-                        }
-                    }
-                });
     }
 }

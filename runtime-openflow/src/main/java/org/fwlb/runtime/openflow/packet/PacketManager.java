@@ -20,6 +20,9 @@ import org.onosproject.net.device.DeviceService;
 import org.onosproject.net.flow.DefaultFlowRule;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.FlowRuleOperations;
+import org.onosproject.net.flow.FlowRuleOperationsContext;
+import org.onosproject.net.flowobjective.ObjectiveError;
 import org.onosproject.net.flow.FlowRuleService;
 import org.onosproject.net.flow.TrafficSelector;
 import org.onosproject.net.flow.TrafficTreatment;
@@ -49,8 +52,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,11 +67,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@link PacketService} with ONOS semantics: processors run in ascending priority value on one
- * packet thread, every processor sees every packet (a processor that throws is logged and the next
- * still runs; each checks {@link PacketContext#isHandled()} itself), {@code send()} emits a
- * PACKET_OUT once, {@code requestPackets} keeps a punt rule (output CONTROLLER, clear deferred, app
- * {@code org.onosproject.core}) on every current and future switch until the last requester cancels.
+ * {@link PacketService} with the semantics of ONOS 2.7's PacketManager
+ * ({@code core/net/.../packet/impl/PacketManager.java}) and DistributedPacketStore: processors run in
+ * ascending priority value (equal values in registration order) on one packet thread, every processor
+ * sees every packet whatever {@link PacketContext#isHandled()} says (each checks it itself; one that
+ * throws is logged and the next still runs), {@code send()} blocks the context (marks it handled) and
+ * emits one PACKET_OUT unless it was blocked before; {@code requestPackets} pushes the punt rule ONOS
+ * would install (see {@link #requestPackets(TrafficSelector, PacketPriority, ApplicationId, Optional)})
+ * on request and on every DEVICE_ADDED / DEVICE_AVAILABILITY_CHANGED of an available switch.
  */
 public final class PacketManager implements PacketService {
     private static final Logger log = LoggerFactory.getLogger(PacketManager.class);
@@ -83,8 +87,7 @@ public final class PacketManager implements PacketService {
     private final OFFactory factory = OFFactories.getFactory(OFVersion.OF_13);
     private final List<ProcessorEntry> processors = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor packetThread;
-    private final Map<RequestKey, Set<ApplicationId>> requests = new LinkedHashMap<>();
-    private final Map<DeviceId, Set<FlowRule>> punts = new HashMap<>();
+    private final Map<RequestKey, Set<PacketRequest>> requests = new LinkedHashMap<>();
     private final AtomicLong lastDropLog = new AtomicLong();
     private final DeviceListener deviceListener = this::deviceEvent;
 
@@ -209,13 +212,12 @@ public final class PacketManager implements PacketService {
 
     private void dispatch(PacketContext ctx) {
         for (ProcessorEntry e : processors) {
-            long start = System.nanoTime();
             try {
+                long start = System.nanoTime();
                 e.processor().process(ctx);
+                e.addNanos(System.nanoTime() - start);
             } catch (Exception ex) {
                 log.warn("Packet processor {} threw an exception", e.processor(), ex);
-            } finally {
-                e.addNanos(System.nanoTime() - start);
             }
         }
     }
@@ -262,31 +264,25 @@ public final class PacketManager implements PacketService {
 
     // ---------------------------------------------------------------- packet requests
 
-    /** A packet request without its requester. */
+    /** DistributedPacketStore's RequestKey: selector and priority (not the requester, not the device). */
     private static final class RequestKey {
         final TrafficSelector selector;
         final PacketPriority priority;
-        final Optional<DeviceId> deviceId;
 
-        RequestKey(TrafficSelector selector, PacketPriority priority, Optional<DeviceId> deviceId) {
+        RequestKey(TrafficSelector selector, PacketPriority priority) {
             this.selector = selector;
             this.priority = priority;
-            this.deviceId = deviceId;
-        }
-
-        boolean appliesTo(DeviceId d) {
-            return deviceId.isEmpty() || deviceId.get().equals(d);
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof RequestKey && ((RequestKey) o).selector.equals(selector)
-                    && ((RequestKey) o).priority == priority && ((RequestKey) o).deviceId.equals(deviceId);
+                    && ((RequestKey) o).priority == priority;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(selector, priority, deviceId);
+            return Objects.hash(selector, priority);
         }
     }
 
@@ -295,14 +291,32 @@ public final class PacketManager implements PacketService {
         requestPackets(selector, priority, appId, Optional.empty());
     }
 
+    /**
+     * PacketManager.requestPackets + DistributedPacketStore: a request new to the store (another
+     * requester or device counts as new) pushes the punt rule — to its device, or to every available
+     * switch — even when an identical rule is already installed (ONOS re-applies it).
+     */
     @Override
     public void requestPackets(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
                                Optional<DeviceId> deviceId) {
-        RequestKey key = key(selector, priority, appId, deviceId);
+        PacketRequest request = request(selector, priority, appId, deviceId);
         MatchTranslator.toMatch(factory, selector); // refuse an inexpressible selector before anything changes
+        boolean added;
         synchronized (requests) {
-            requests.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(appId);
-            syncPunts(targets(key));
+            added = requests.computeIfAbsent(new RequestKey(selector, priority), k -> new LinkedHashSet<>())
+                    .add(request);
+        }
+        if (added) {
+            if (deviceId.isPresent()) {
+                Device device = deviceService.getDevice(deviceId.get());
+                if (device != null) {
+                    pushRule(device, request);
+                }
+            } else {
+                for (Device device : deviceService.getDevices()) {
+                    pushRule(device, request);
+                }
+            }
         }
     }
 
@@ -311,101 +325,119 @@ public final class PacketManager implements PacketService {
         cancelPackets(selector, priority, appId, Optional.empty());
     }
 
+    /**
+     * PacketManager.cancelPackets + DistributedPacketStore: the punt rule is withdrawn only when no
+     * request for its (selector, priority) is left — from the request's device, or from every
+     * available switch.
+     */
     @Override
     public void cancelPackets(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
                               Optional<DeviceId> deviceId) {
-        RequestKey key = key(selector, priority, appId, deviceId);
+        PacketRequest request = request(selector, priority, appId, deviceId);
+        RequestKey key = new RequestKey(selector, priority);
+        boolean removedLast;
         synchronized (requests) {
-            Set<ApplicationId> apps = requests.get(key);
-            if (apps == null || !apps.remove(appId)) {
-                return;
+            Set<PacketRequest> left = requests.get(key);
+            if (left != null) {
+                left.remove(request);
+                if (left.isEmpty()) {
+                    requests.remove(key);
+                }
             }
-            if (apps.isEmpty()) {
-                requests.remove(key);
+            removedLast = left == null || left.isEmpty();
+        }
+        if (removedLast) {
+            if (deviceId.isPresent()) {
+                Device device = deviceService.getDevice(deviceId.get());
+                if (device != null) {
+                    removeRule(device, request);
+                }
+            } else {
+                for (Device device : deviceService.getAvailableDevices()) {
+                    removeRule(device, request);
+                }
             }
-            syncPunts(targets(key));
         }
     }
 
-    private static RequestKey key(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
+    private PacketRequest request(TrafficSelector selector, PacketPriority priority, ApplicationId appId,
                                   Optional<DeviceId> deviceId) {
         Objects.requireNonNull(selector, "Selector cannot be null");
         Objects.requireNonNull(priority, "Priority cannot be null");
         Objects.requireNonNull(appId, "Application ID cannot be null");
         Objects.requireNonNull(deviceId, "Device ID cannot be null");
-        return new RequestKey(selector, priority, deviceId);
+        return new DefaultPacketRequest(selector, priority, appId, options.nodeId(), deviceId);
     }
 
+    /** DistributedPacketStore.existingRequests: every request, by ascending priority value. */
     @Override
     public List<PacketRequest> getRequests() {
         List<PacketRequest> out = new ArrayList<>();
         synchronized (requests) {
-            requests.forEach((k, apps) -> apps.forEach(a ->
-                    out.add(new DefaultPacketRequest(k.selector, k.priority, a, options.nodeId(), k.deviceId))));
+            requests.values().forEach(out::addAll);
         }
-        out.sort(Comparator.comparingInt((PacketRequest r) -> r.priority().priorityValue()).reversed());
+        out.sort(Comparator.comparingInt((PacketRequest r) -> r.priority().priorityValue()));
         return out;
     }
 
-    private Set<DeviceId> targets(RequestKey key) {
-        Set<DeviceId> out = new HashSet<>();
-        if (key.deviceId.isPresent()) {
-            out.add(key.deviceId.get());
-        } else {
-            for (Device d : deviceService.getDevices()) {
-                out.add(d.id());
-            }
-            out.addAll(punts.keySet());
+    /**
+     * PacketManager.pushRule: on an available switch, the rule the ForwardingObjective becomes through
+     * the default single-table pipeline: table 0, the request's selector, priority =
+     * {@code PacketPriority.priorityValue()}, treatment punt + wipeDeferred (no meter), permanent, owned
+     * by {@code org.onosproject.core}; applied even if identical (RULE_ADD_REQUESTED, FLOW_MOD ADD).
+     */
+    private void pushRule(Device device, PacketRequest request) {
+        if (device.type() != Device.Type.SWITCH || !deviceService.isAvailable(device.id())) {
+            return;
         }
-        return out;
+        FlowRule rule = puntRule(device.id(), request);
+        flowRules.apply(FlowRuleOperations.builder().add(rule).build(new FlowRuleOperationsContext() {
+            @Override
+            public void onError(FlowRuleOperations ops) {
+                log.warn("Failed to install packet request {} to {}: {}", request, device.id(),
+                        ObjectiveError.FLOWINSTALLATIONFAILED);
+            }
+        }));
     }
 
-    /** Installs/removes punt rules so each device has exactly one per applicable request key. */
-    private void syncPunts(Set<DeviceId> devices) {
-        for (DeviceId d : devices) {
-            Set<FlowRule> want = new HashSet<>();
-            requests.keySet().stream().filter(k -> k.appliesTo(d)).forEach(k -> want.add(puntRule(d, k)));
-            Set<FlowRule> have = punts.getOrDefault(d, Set.of());
-            List<FlowRule> add = new ArrayList<>();
-            List<FlowRule> remove = new ArrayList<>();
-            want.stream().filter(r -> !have.contains(r)).forEach(add::add);
-            have.stream().filter(r -> !want.contains(r)).forEach(remove::add);
-            if (!remove.isEmpty()) {
-                flowRules.removeFlowRules(remove.toArray(new FlowRule[0]));
-            }
-            if (!add.isEmpty()) {
-                flowRules.applyFlowRules(add.toArray(new FlowRule[0]));
-            }
-            if (want.isEmpty()) {
-                punts.remove(d);
-            } else {
-                punts.put(d, want);
-            }
+    private void removeRule(Device device, PacketRequest request) {
+        if (device.type() != Device.Type.SWITCH) {
+            return;
         }
+        FlowRule rule = puntRule(device.id(), request);
+        flowRules.apply(FlowRuleOperations.builder().remove(rule).build(new FlowRuleOperationsContext() {
+            @Override
+            public void onError(FlowRuleOperations ops) {
+                log.warn("Failed to withdraw packet request {} from {}: {}", request, device.id(),
+                        ObjectiveError.FLOWINSTALLATIONFAILED);
+            }
+        }));
     }
 
-    private FlowRule puntRule(DeviceId d, RequestKey k) {
+    private FlowRule puntRule(DeviceId d, PacketRequest request) {
         return DefaultFlowRule.builder()
                 .forDevice(d)
-                .withSelector(k.selector)
-                .withTreatment(DefaultTrafficTreatment.builder().punt().wipeDeferred().build())
-                .withPriority(k.priority.priorityValue())
+                .withSelector(request.selector())
                 .fromApp(options.coreAppId())
+                .withPriority(request.priority().priorityValue())
+                .withTreatment(DefaultTrafficTreatment.builder().punt().wipeDeferred().build())
                 .makePermanent()
-                .forTable(0)
                 .build();
     }
 
+    /** PacketManager's device listener: on DEVICE_ADDED / DEVICE_AVAILABILITY_CHANGED of an available switch, every request is pushed to it. */
     private void deviceEvent(DeviceEvent event) {
         if (event.type() != DeviceEvent.Type.DEVICE_ADDED && event.type() != DeviceEvent.Type.DEVICE_AVAILABILITY_CHANGED) {
             return;
         }
-        DeviceId d = event.subject().id();
-        if (!deviceService.isAvailable(d)) {
+        Device device = event.subject();
+        if (!deviceService.isAvailable(device.id())) {
             return;
         }
-        synchronized (requests) {
-            syncPunts(Set.of(d));
+        for (PacketRequest request : getRequests()) {
+            if (request.deviceId().isEmpty() || request.deviceId().get().equals(device.id())) {
+                pushRule(device, request);
+            }
         }
     }
 

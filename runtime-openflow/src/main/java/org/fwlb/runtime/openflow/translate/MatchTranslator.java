@@ -2,6 +2,7 @@ package org.fwlb.runtime.openflow.translate;
 
 import org.onlab.packet.Ip4Address;
 import org.onlab.packet.Ip4Prefix;
+import org.onlab.packet.Ip6Prefix;
 import org.onlab.packet.IpPrefix;
 import org.onlab.packet.MacAddress;
 import org.onlab.packet.MplsLabel;
@@ -44,10 +45,11 @@ import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.ICMPv4Code;
 import org.projectfloodlight.openflow.types.ICMPv4Type;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IPv6Address;
+import org.projectfloodlight.openflow.types.IPv6FlowLabel;
 import org.projectfloodlight.openflow.types.IpDscp;
 import org.projectfloodlight.openflow.types.IpEcn;
 import org.projectfloodlight.openflow.types.IpProtocol;
-import org.projectfloodlight.openflow.types.Masked;
 import org.projectfloodlight.openflow.types.OFBooleanValue;
 import org.projectfloodlight.openflow.types.OFMetadata;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -56,18 +58,29 @@ import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U16;
 import org.projectfloodlight.openflow.types.U32;
+import org.projectfloodlight.openflow.types.U64;
 import org.projectfloodlight.openflow.types.U8;
 import org.projectfloodlight.openflow.types.VlanPcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * ONOS {@link TrafficSelector} to OpenFlow 1.3 {@link Match} and back. Both directions refuse what
- * they cannot express exactly, naming it.
+ * ONOS {@link TrafficSelector} to OpenFlow 1.3 {@link Match} and back.
  *
- * <p>TCP_FLAGS uses the ONF experimenter OXM (class 0xffff, experimenter 0x4f4e4600, field 42) that
- * Open vSwitch accepts for tcp_flags over OpenFlow 1.3 (EXT-109); the standard OXM field only exists
- * from OpenFlow 1.5 on.
+ * <p>To the wire ({@link #toMatch}) a criterion the runtime cannot express exactly is refused, naming
+ * it — except TCP_FLAGS, which ONOS 2.7's {@code FlowModBuilder.buildMatch} silently leaves out
+ * ("Match type TCP_FLAGS not yet implemented"); the runtime does the same unless asked to translate
+ * it, and then uses the ONF experimenter OXM (class 0xffff, experimenter 0x4f4e4600, field 42) that
+ * Open vSwitch accepts for tcp_flags over OpenFlow 1.3 (EXT-109; the standard OXM only exists from
+ * OpenFlow 1.5 on).
+ *
+ * <p>From the wire ({@link #toSelector}) the selector is what ONOS's {@code FlowEntryBuilder.buildSelector}
+ * builds: fields it does not know (MPLS_TC, the tcp_flags OXM, experimenter fields ...) are dropped, a
+ * masked field ONOS only matches exactly is read as its value, a VLAN_VID mask other than "present" is
+ * dropped. The result is what the reconciliation compares with the stored rules.
  */
 public final class MatchTranslator {
+    private static final Logger log = LoggerFactory.getLogger(MatchTranslator.class);
     private static final int VLAN_PRESENT = 0x1000;
 
     private MatchTranslator() {
@@ -82,9 +95,25 @@ public final class MatchTranslator {
      * @throws UnsupportedFlowFeatureException naming the first criterion that cannot be expressed
      */
     public static Match toMatch(OFFactory f, TrafficSelector selector) {
+        return toMatch(f, selector, true);
+    }
+
+    /**
+     * Builds the OpenFlow match of a selector.
+     *
+     * @param f        OF 1.3 factory
+     * @param selector ONOS selector
+     * @param tcpFlags whether a TCP_FLAGS criterion goes on the wire (false: left out, as ONOS 2.7 does)
+     * @return match
+     * @throws UnsupportedFlowFeatureException naming the first criterion that cannot be expressed
+     */
+    public static Match toMatch(OFFactory f, TrafficSelector selector, boolean tcpFlags) {
         Match.Builder m = f.buildMatch();
         int fields = 0;
         for (Criterion c : selector.criteria()) {
+            if (c.type() == Criterion.Type.TCP_FLAGS && !tcpFlags) {
+                continue;
+            }
             if (add(m, c)) {
                 fields++;
             }
@@ -270,131 +299,158 @@ public final class MatchTranslator {
     }
 
     /**
-     * Rebuilds the ONOS selector of an OpenFlow match (for rules found on a switch).
+     * Rebuilds the ONOS selector of an OpenFlow match as ONOS's FlowEntryBuilder does, reading the
+     * tcp_flags OXM back as TCP_FLAGS.
      *
      * @param match match reported by the switch
      * @return selector
-     * @throws UnsupportedFlowFeatureException naming the first field or mask ONOS cannot express
+     * @throws UnsupportedFlowFeatureException where FlowEntryBuilder fails too (a non-CIDR IPv4 mask)
      */
     public static TrafficSelector toSelector(Match match) {
+        return toSelector(match, true);
+    }
+
+    /**
+     * Rebuilds the ONOS selector of an OpenFlow match as ONOS's FlowEntryBuilder does.
+     *
+     * @param match    match reported by the switch
+     * @param tcpFlags whether the tcp_flags OXM is read back as TCP_FLAGS (false: dropped, as ONOS 2.7 does)
+     * @return selector
+     * @throws UnsupportedFlowFeatureException where FlowEntryBuilder fails too (a non-CIDR IPv4 mask)
+     */
+    public static TrafficSelector toSelector(Match match, boolean tcpFlags) {
         if (!(match instanceof OFMatchV3)) {
             throw new UnsupportedFlowFeatureException("match " + match + " is not an OXM match");
         }
         TrafficSelector.Builder s = DefaultTrafficSelector.builder();
-        // the OXM list, not Match.getMatchFields(): the latter hides some masked fields
         for (OFOxm<?> oxm : ((OFMatchV3) match).getOxmList()) {
-            s.add(criterion(oxm));
+            Criterion c = criterion(oxm, tcpFlags);
+            if (c != null) {
+                s.add(c);
+            }
         }
         return s.build();
     }
 
+    /** The criterion FlowEntryBuilder builds for one OXM; null where it builds none. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Criterion criterion(OFOxm<?> oxm) {
+    private static Criterion criterion(OFOxm<?> oxm, boolean tcpFlags) {
         MatchField field = oxm.getMatchField();
-        boolean exact = !oxm.isMasked();
-        OFValueType value = exact ? oxm.getValue() : null;
-        Masked masked = exact ? null : Masked.of((OFValueType) oxm.getValue(), (OFValueType) oxm.getMask());
-        String name = field.getName();
+        boolean partial = oxm.isMasked(); // Match.isPartiallyMasked is exactly this for OXM matches
+        // Match.get returns the value of a masked OXM too: fields ONOS matches only exactly ignore the mask
+        OFValueType value = oxm.getValue();
+        OFValueType mask = partial ? oxm.getMask() : null;
         switch (field.id) {
             case IN_PORT:
-                return Criteria.matchInPort(onosPort((OFPort) exactly(name, value)));
+                return Criteria.matchInPort(onosPort((OFPort) value));
             case IN_PHY_PORT:
-                return Criteria.matchInPhyPort(onosPort((OFPort) exactly(name, value)));
+                return Criteria.matchInPhyPort(onosPort((OFPort) value));
             case METADATA:
-                return Criteria.matchMetadata(((OFMetadata) exactly(name, value)).getValue().getValue());
+                return Criteria.matchMetadata(((OFMetadata) value).getValue().getValue());
             case ETH_DST:
-                return exact ? Criteria.matchEthDst(onosMac((org.projectfloodlight.openflow.types.MacAddress) value))
-                        : Criteria.matchEthDstMasked(onosMac((org.projectfloodlight.openflow.types.MacAddress) masked.getValue()),
-                        onosMac((org.projectfloodlight.openflow.types.MacAddress) masked.getMask()));
+                return partial ? Criteria.matchEthDstMasked(onosMac((org.projectfloodlight.openflow.types.MacAddress) value),
+                        onosMac((org.projectfloodlight.openflow.types.MacAddress) mask))
+                        : Criteria.matchEthDst(onosMac((org.projectfloodlight.openflow.types.MacAddress) value));
             case ETH_SRC:
-                return exact ? Criteria.matchEthSrc(onosMac((org.projectfloodlight.openflow.types.MacAddress) value))
-                        : Criteria.matchEthSrcMasked(onosMac((org.projectfloodlight.openflow.types.MacAddress) masked.getValue()),
-                        onosMac((org.projectfloodlight.openflow.types.MacAddress) masked.getMask()));
+                return partial ? Criteria.matchEthSrcMasked(onosMac((org.projectfloodlight.openflow.types.MacAddress) value),
+                        onosMac((org.projectfloodlight.openflow.types.MacAddress) mask))
+                        : Criteria.matchEthSrc(onosMac((org.projectfloodlight.openflow.types.MacAddress) value));
             case ETH_TYPE:
-                return Criteria.matchEthType(((EthType) exactly(name, value)).getValue());
+                return Criteria.matchEthType(((EthType) value).getValue());
             case VLAN_VID:
-                if (exact) {
-                    int raw = ((OFVlanVidMatch) value).getRawVid() & 0xffff;
-                    return Criteria.matchVlanId(raw == 0 ? VlanId.NONE : VlanId.vlanId((short) (raw & 0xfff)));
+                if (partial) {
+                    return (((OFVlanVidMatch) value).getRawVid() & 0xffff) == VLAN_PRESENT
+                            && (((OFVlanVidMatch) mask).getRawVid() & 0xffff) == VLAN_PRESENT
+                            ? Criteria.matchVlanId(VlanId.ANY) : null;
                 }
-                if ((((OFVlanVidMatch) masked.getValue()).getRawVid() & 0xffff) == VLAN_PRESENT
-                        && (((OFVlanVidMatch) masked.getMask()).getRawVid() & 0xffff) == VLAN_PRESENT) {
-                    return Criteria.matchVlanId(VlanId.ANY);
-                }
-                throw unsupportedMask(name, masked);
+                OFVlanVidMatch vid = (OFVlanVidMatch) value;
+                return Criteria.matchVlanId(vid.isPresentBitSet() ? VlanId.vlanId(vid.getVlan()) : VlanId.NONE);
             case VLAN_PCP:
-                return Criteria.matchVlanPcp(((VlanPcp) exactly(name, value)).getValue());
+                return Criteria.matchVlanPcp(((VlanPcp) value).getValue());
             case IP_DSCP:
-                return Criteria.matchIPDscp(((IpDscp) exactly(name, value)).getDscpValue());
+                return Criteria.matchIPDscp(((IpDscp) value).getDscpValue());
             case IP_ECN:
-                return Criteria.matchIPEcn(((IpEcn) exactly(name, value)).getEcnValue());
+                return Criteria.matchIPEcn(((IpEcn) value).getEcnValue());
             case IP_PROTO:
-                return Criteria.matchIPProtocol(((IpProtocol) exactly(name, value)).getIpProtocolNumber());
+                return Criteria.matchIPProtocol((byte) ((IpProtocol) value).getIpProtocolNumber());
             case IPV4_SRC:
-                return Criteria.matchIPSrc(prefix(name, exact, value, masked));
+                return Criteria.matchIPSrc(prefix(field.getName(), value, mask));
             case IPV4_DST:
-                return Criteria.matchIPDst(prefix(name, exact, value, masked));
+                return Criteria.matchIPDst(prefix(field.getName(), value, mask));
             case TCP_SRC:
-                return exact ? Criteria.matchTcpSrc(tp(value)) : Criteria.matchTcpSrcMasked(tp(masked.getValue()), tp(masked.getMask()));
+                return partial ? Criteria.matchTcpSrcMasked(tp(value), tp(mask)) : Criteria.matchTcpSrc(tp(value));
             case TCP_DST:
-                return exact ? Criteria.matchTcpDst(tp(value)) : Criteria.matchTcpDstMasked(tp(masked.getValue()), tp(masked.getMask()));
+                return partial ? Criteria.matchTcpDstMasked(tp(value), tp(mask)) : Criteria.matchTcpDst(tp(value));
             case UDP_SRC:
-                return exact ? Criteria.matchUdpSrc(tp(value)) : Criteria.matchUdpSrcMasked(tp(masked.getValue()), tp(masked.getMask()));
+                return partial ? Criteria.matchUdpSrcMasked(tp(value), tp(mask)) : Criteria.matchUdpSrc(tp(value));
             case UDP_DST:
-                return exact ? Criteria.matchUdpDst(tp(value)) : Criteria.matchUdpDstMasked(tp(masked.getValue()), tp(masked.getMask()));
+                return partial ? Criteria.matchUdpDstMasked(tp(value), tp(mask)) : Criteria.matchUdpDst(tp(value));
             case SCTP_SRC:
-                return exact ? Criteria.matchSctpSrc(tp(value)) : Criteria.matchSctpSrcMasked(tp(masked.getValue()), tp(masked.getMask()));
+                return partial ? Criteria.matchSctpSrcMasked(tp(value), tp(mask)) : Criteria.matchSctpSrc(tp(value));
             case SCTP_DST:
-                return exact ? Criteria.matchSctpDst(tp(value)) : Criteria.matchSctpDstMasked(tp(masked.getValue()), tp(masked.getMask()));
+                return partial ? Criteria.matchSctpDstMasked(tp(value), tp(mask)) : Criteria.matchSctpDst(tp(value));
             case ICMPV4_TYPE:
-                return Criteria.matchIcmpType(((ICMPv4Type) exactly(name, value)).getType());
+                return Criteria.matchIcmpType((byte) ((ICMPv4Type) value).getType());
             case ICMPV4_CODE:
-                return Criteria.matchIcmpCode(((ICMPv4Code) exactly(name, value)).getCode());
+                return Criteria.matchIcmpCode((byte) ((ICMPv4Code) value).getCode());
+            case IPV6_SRC:
+                return Criteria.matchIPv6Src(prefix6((IPv6Address) value, (IPv6Address) mask));
+            case IPV6_DST:
+                return Criteria.matchIPv6Dst(prefix6((IPv6Address) value, (IPv6Address) mask));
+            case IPV6_FLABEL:
+                return Criteria.matchIPv6FlowLabel(((IPv6FlowLabel) value).getIPv6FlowLabelValue());
+            case ICMPV6_TYPE:
+                return Criteria.matchIcmpv6Type((byte) ((U8) value).getValue());
+            case ICMPV6_CODE:
+                return Criteria.matchIcmpv6Code((byte) ((U8) value).getValue());
+            case TUNNEL_ID:
+                return Criteria.matchTunnelId(((U64) value).getValue());
             case ARP_OP:
-                return Criteria.matchArpOp(((ArpOpcode) exactly(name, value)).getOpcode());
+                return Criteria.matchArpOp(((ArpOpcode) value).getOpcode());
             case ARP_SPA:
-                return Criteria.matchArpSpa(Ip4Address.valueOf(((IPv4Address) exactly(name, value)).getInt()));
+                return Criteria.matchArpSpa(Ip4Address.valueOf(((IPv4Address) value).getInt()));
             case ARP_TPA:
-                return Criteria.matchArpTpa(Ip4Address.valueOf(((IPv4Address) exactly(name, value)).getInt()));
+                return Criteria.matchArpTpa(Ip4Address.valueOf(((IPv4Address) value).getInt()));
             case ARP_SHA:
-                return Criteria.matchArpSha(onosMac((org.projectfloodlight.openflow.types.MacAddress) exactly(name, value)));
+                return Criteria.matchArpSha(onosMac((org.projectfloodlight.openflow.types.MacAddress) value));
             case ARP_THA:
-                return Criteria.matchArpTha(onosMac((org.projectfloodlight.openflow.types.MacAddress) exactly(name, value)));
+                return Criteria.matchArpTha(onosMac((org.projectfloodlight.openflow.types.MacAddress) value));
             case MPLS_LABEL:
-                return Criteria.matchMplsLabel(MplsLabel.mplsLabel((int) ((U32) exactly(name, value)).getValue()));
+                return Criteria.matchMplsLabel(MplsLabel.mplsLabel((int) ((U32) value).getValue()));
             case MPLS_BOS:
-                return Criteria.matchMplsBos(((OFBooleanValue) exactly(name, value)).getValue());
-            case MPLS_TC:
-                return Criteria.matchMplsTc((byte) ((U8) exactly(name, value)).getValue());
+                return Criteria.matchMplsBos(((OFBooleanValue) value).getValue());
             case OVS_TCP_FLAGS:
             case TCP_FLAGS:
-                return Criteria.matchTcpFlags(((U16) exactly(name, value)).getValue());
+                return tcpFlags ? Criteria.matchTcpFlags(((U16) value).getValue()) : null;
             default:
-                throw new UnsupportedFlowFeatureException("match field " + name + " has no ONOS criterion in the fwlb runtime");
+                // FlowEntryBuilder: "Match type ... not yet implemented" (MPLS_TC among them)
+                log.debug("match field {} has no ONOS criterion; left out of the rebuilt selector", field.getName());
+                return null;
         }
     }
 
-    private static Object exactly(String name, Object value) {
-        if (value == null) {
-            throw new UnsupportedFlowFeatureException("match field " + name + " is masked; ONOS can only express it exactly");
+    private static IpPrefix prefix(String name, Object value, Object mask) {
+        if (mask == null) {
+            return Ip4Prefix.valueOf(((IPv4Address) value).getInt(), Ip4Prefix.MAX_MASK_LENGTH);
         }
-        return value;
+        IPv4Address m = (IPv4Address) mask;
+        if (!m.isCidrMask()) {
+            // FlowEntryBuilder's asCidrMaskLength() throws here too
+            throw new UnsupportedFlowFeatureException("match field " + name + " with mask " + m
+                    + " is not a CIDR prefix; ONOS cannot express it");
+        }
+        return Ip4Prefix.valueOf(((IPv4Address) value).getInt(), m.asCidrMaskLength());
     }
 
-    private static UnsupportedFlowFeatureException unsupportedMask(String name, Masked<?> m) {
-        return new UnsupportedFlowFeatureException("match field " + name + " with mask " + m + " has no ONOS criterion");
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static IpPrefix prefix(String name, boolean exact, Object value, Masked masked) {
-        if (exact) {
-            return Ip4Prefix.valueOf(((IPv4Address) value).getInt(), 32);
+    private static IpPrefix prefix6(IPv6Address value, IPv6Address mask) {
+        if (mask == null) {
+            return Ip6Prefix.valueOf(value.getBytes(), Ip6Prefix.MAX_MASK_LENGTH);
         }
-        IPv4Address mask = (IPv4Address) masked.getMask();
         if (!mask.isCidrMask()) {
-            throw unsupportedMask(name, masked);
+            throw new UnsupportedFlowFeatureException("match field ipv6 with mask " + mask
+                    + " is not a CIDR prefix; ONOS cannot express it");
         }
-        return Ip4Prefix.valueOf(((IPv4Address) masked.getValue()).getInt(), mask.asCidrMaskLength());
+        return Ip6Prefix.valueOf(value.getBytes(), mask.asCidrMaskLength());
     }
 
     private static TpPort tp(Object p) {

@@ -7,6 +7,7 @@ import org.onlab.packet.MplsLabel;
 import org.onlab.packet.TpPort;
 import org.onlab.packet.VlanId;
 import org.onosproject.core.GroupId;
+import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
 import org.onosproject.net.flow.TrafficTreatment;
 import org.onosproject.net.flow.instructions.Instruction;
@@ -44,19 +45,30 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U32;
 import org.projectfloodlight.openflow.types.U64;
 import org.projectfloodlight.openflow.types.VlanPcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * ONOS {@link TrafficTreatment} to OpenFlow 1.3 instructions/actions and back. Instructions are
- * emitted in the order Open vSwitch reports them (meter, apply, clear, write, metadata, goto), so a
- * rule read back from a switch compares equal to the one sent.
+ * ONOS {@link TrafficTreatment} to OpenFlow 1.3 instructions/actions and back.
+ *
+ * <p>To the wire the instructions are those of ONOS's {@code FlowModBuilderVer13.buildFlowAdd}, in its
+ * order: clear-actions, apply-actions, write-actions, goto-table, write-metadata, meter; a NOACTION
+ * (drop) empties its action list; only an output to CONTROLLER carries max_len 0xffff. What the runtime
+ * cannot express is refused, naming it.
+ *
+ * <p>From the wire the treatment is what {@code FlowEntryBuilder.buildTreatment} builds: unknown
+ * instructions, actions and set-fields are dropped. Treatments compare with
+ * {@code DefaultTrafficTreatment.equals} (immediate, deferred, goto, metadata: meter and clear-deferred
+ * are not compared).
  */
 public final class TreatmentTranslator {
     /** OFPCML_NO_BUFFER: send whole packets to the controller. */
     static final int NO_BUFFER_MAX_LEN = 0xffff;
+    private static final Logger log = LoggerFactory.getLogger(TreatmentTranslator.class);
 
     private TreatmentTranslator() {
     }
@@ -76,33 +88,47 @@ public final class TreatmentTranslator {
             throw new UnsupportedFlowFeatureException("treatment has " + meters.size()
                     + " meter instructions; OpenFlow 1.3 allows one per flow");
         }
-        Instructions.MeterInstruction meter = meters != null && !meters.isEmpty() ? meters.iterator().next() : t.metered();
-        if (meter != null) {
-            out.add(f.instructions().meter(meter.meterId().id()));
-        }
         if (t.statTrigger() != null) {
             throw new UnsupportedFlowFeatureException("instruction STAT_TRIGGER is not supported by OpenFlow 1.3");
         }
-        List<OFAction> apply = toActions(f, t.immediate());
-        if (!apply.isEmpty()) {
-            out.add(f.instructions().applyActions(apply));
-        }
+        List<OFAction> write = toFlowActions(f, t.deferred());
+        List<OFAction> apply = toFlowActions(f, t.immediate());
         if (t.clearedDeferred()) {
             out.add(f.instructions().clearActions());
         }
-        List<OFAction> write = toActions(f, t.deferred());
+        if (!apply.isEmpty()) {
+            out.add(f.instructions().applyActions(apply));
+        }
         if (!write.isEmpty()) {
             out.add(f.instructions().writeActions(write));
-        }
-        Instructions.MetadataInstruction md = t.writeMetadata();
-        if (md != null) {
-            out.add(f.instructions().writeMetadata(U64.of(md.metadata()), U64.of(md.metadataMask())));
         }
         Instructions.TableTypeTransition goTo = t.tableTransition();
         if (goTo != null) {
             out.add(f.instructions().gotoTable(TableId.of(goTo.tableId())));
         }
+        Instructions.MetadataInstruction md = t.writeMetadata();
+        if (md != null) {
+            out.add(f.instructions().writeMetadata(U64.of(md.metadata()), U64.of(md.metadataMask())));
+        }
+        Instructions.MeterInstruction meter = t.metered();
+        if (meter == null && meters != null && !meters.isEmpty()) {
+            meter = meters.iterator().next();
+        }
+        if (meter != null) {
+            out.add(f.instructions().meter(meter.meterId().id()));
+        }
         return out;
+    }
+
+    /** FlowModBuilder.buildActions: a NOACTION anywhere means no actions at all. */
+    private static List<OFAction> toFlowActions(OFFactory f, List<Instruction> instructions) {
+        for (Instruction i : instructions) {
+            if (i.type() == Instruction.Type.NOACTION) {
+                toActions(f, instructions); // still refuse what cannot be expressed
+                return List.of();
+            }
+        }
+        return toActions(f, instructions);
     }
 
     /**
@@ -130,8 +156,12 @@ public final class TreatmentTranslator {
             case NOACTION:
                 return null;
             case OUTPUT:
-                return f.actions().output(MatchTranslator.ofPort(((Instructions.OutputInstruction) i).port()),
-                        NO_BUFFER_MAX_LEN);
+                PortNumber outPort = ((Instructions.OutputInstruction) i).port();
+                OFActionOutput.Builder out = f.actions().buildOutput().setPort(MatchTranslator.ofPort(outPort));
+                if (outPort.equals(PortNumber.CONTROLLER)) {
+                    out.setMaxLen(NO_BUFFER_MAX_LEN);
+                }
+                return out.build();
             case GROUP:
                 return f.actions().group(OFGroup.of(((Instructions.GroupInstruction) i).groupId().id()));
             case QUEUE:
@@ -253,52 +283,56 @@ public final class TreatmentTranslator {
     }
 
     /**
-     * Rebuilds the ONOS treatment of a flow's instructions (for rules found on a switch).
+     * Rebuilds the ONOS treatment of a flow's instructions (for rules found on a switch), as ONOS's
+     * FlowEntryBuilder does: what it does not know is dropped.
      *
      * @param instructions instructions reported by the switch
      * @return treatment
-     * @throws UnsupportedFlowFeatureException naming the first instruction or action ONOS cannot express
      */
     public static TrafficTreatment toTreatment(List<OFInstruction> instructions) {
         TrafficTreatment.Builder b = DefaultTrafficTreatment.builder();
         for (OFInstruction ins : instructions) {
             switch (ins.getType()) {
-                case METER:
-                    b.meter(MeterId.meterId(((OFInstructionMeter) ins).getMeterId()));
-                    break;
-                case APPLY_ACTIONS:
-                    b.immediate();
-                    ((OFInstructionApplyActions) ins).getActions().forEach(a -> b.add(toInstruction(a)));
-                    break;
-                case CLEAR_ACTIONS:
-                    b.wipeDeferred();
-                    break;
-                case WRITE_ACTIONS:
-                    b.deferred();
-                    ((OFInstructionWriteActions) ins).getActions().forEach(a -> b.add(toInstruction(a)));
-                    b.immediate();
+                case GOTO_TABLE:
+                    b.transition((int) ((OFInstructionGotoTable) ins).getTableId().getValue());
                     break;
                 case WRITE_METADATA:
                     OFInstructionWriteMetadata md = (OFInstructionWriteMetadata) ins;
                     b.writeMetadata(md.getMetadata().getValue(), md.getMetadataMask().getValue());
                     break;
-                case GOTO_TABLE:
-                    b.transition((int) ((OFInstructionGotoTable) ins).getTableId().getValue());
+                case WRITE_ACTIONS:
+                    b.deferred();
+                    ((OFInstructionWriteActions) ins).getActions().forEach(a -> addAction(b, a));
+                    break;
+                case APPLY_ACTIONS:
+                    b.immediate();
+                    ((OFInstructionApplyActions) ins).getActions().forEach(a -> addAction(b, a));
+                    break;
+                case CLEAR_ACTIONS:
+                    b.wipeDeferred();
+                    break;
+                case METER:
+                    b.meter(MeterId.meterId(((OFInstructionMeter) ins).getMeterId()));
                     break;
                 default:
-                    throw new UnsupportedFlowFeatureException("OpenFlow instruction " + ins.getType()
-                            + " has no ONOS treatment in the fwlb runtime");
+                    log.debug("OpenFlow instruction {} has no ONOS treatment; left out", ins.getType());
             }
         }
         return b.build();
     }
 
+    private static void addAction(TrafficTreatment.Builder b, OFAction a) {
+        Instruction i = toInstruction(a);
+        if (i != null) {
+            b.add(i);
+        }
+    }
+
     /**
-     * ONOS instruction of one OpenFlow action.
+     * ONOS instruction of one OpenFlow action, as FlowEntryBuilder builds it.
      *
      * @param a action
-     * @return instruction
-     * @throws UnsupportedFlowFeatureException if ONOS cannot express it
+     * @return instruction, or null if FlowEntryBuilder builds none
      */
     public static Instruction toInstruction(OFAction a) {
         switch (a.getType()) {
@@ -313,7 +347,7 @@ public final class TreatmentTranslator {
             case POP_VLAN:
                 return Instructions.popVlan();
             case PUSH_MPLS:
-                return pushMpls(((OFActionPushMpls) a).getEthertype().getValue());
+                return Instructions.pushMpls();
             case POP_MPLS:
                 return Instructions.popMpls(new EthType(((OFActionPopMpls) a).getEthertype().getValue()));
             case DEC_MPLS_TTL:
@@ -327,33 +361,20 @@ public final class TreatmentTranslator {
             case SET_FIELD:
                 return setField(((OFActionSetField) a).getField());
             default:
-                throw new UnsupportedFlowFeatureException("OpenFlow action " + a.getType()
-                        + " has no ONOS instruction in the fwlb runtime");
+                log.debug("OpenFlow action {} has no ONOS instruction; left out", a.getType());
+                return null;
         }
-    }
-
-    private static Instruction pushMpls(int ethType) {
-        Instruction push = Instructions.pushMpls();
-        if ((((L2ModificationInstruction.ModMplsHeaderInstruction) push).ethernetType().toShort() & 0xffff) != ethType) {
-            throw new UnsupportedFlowFeatureException("OpenFlow action PUSH_MPLS with ethertype 0x"
-                    + Integer.toHexString(ethType) + " has no ONOS instruction");
-        }
-        return push;
     }
 
     private static Instruction setField(OFOxm<?> oxm) {
         Object v = oxm.getValue();
-        if (oxm.isMasked()) {
-            throw new UnsupportedFlowFeatureException("OpenFlow set_field with a mask on " + oxm.getMatchField().getName()
-                    + " has no ONOS instruction");
-        }
         switch (oxm.getMatchField().id) {
             case ETH_SRC:
                 return Instructions.modL2Src(MatchTranslator.onosMac((MacAddress) v));
             case ETH_DST:
                 return Instructions.modL2Dst(MatchTranslator.onosMac((MacAddress) v));
             case VLAN_VID:
-                return Instructions.modVlanId(VlanId.vlanId((short) (((OFVlanVidMatch) v).getRawVid() & 0xfff)));
+                return Instructions.modVlanId(VlanId.vlanId(((OFVlanVidMatch) v).getVlan()));
             case VLAN_PCP:
                 return Instructions.modVlanPcp(((VlanPcp) v).getValue());
             case IPV4_SRC:
@@ -374,6 +395,8 @@ public final class TreatmentTranslator {
                 return Instructions.modMplsLabel(MplsLabel.mplsLabel((int) ((U32) v).getValue()));
             case MPLS_BOS:
                 return Instructions.modMplsBos(((OFBooleanValue) v).getValue());
+            case TUNNEL_ID:
+                return Instructions.modTunnelId(((U64) v).getValue());
             case ARP_SPA:
                 return Instructions.modArpSpa(Ip4Address.valueOf(((IPv4Address) v).getInt()));
             case ARP_TPA:
@@ -385,9 +408,9 @@ public final class TreatmentTranslator {
             case ARP_OP:
                 return Instructions.modL3ArpOp((short) ((ArpOpcode) v).getOpcode());
             default:
-                throw new UnsupportedFlowFeatureException("OpenFlow set_field on " + oxm.getMatchField().getName()
-                        + " has no ONOS instruction in the fwlb runtime");
+                // FlowEntryBuilder: "Set field type ... not yet implemented."
+                log.debug("OpenFlow set_field on {} has no ONOS instruction; left out", oxm.getMatchField().getName());
+                return null;
         }
     }
-
 }

@@ -138,20 +138,68 @@ class TranslatorTest {
                 () -> TreatmentTranslator.toInstructions(F, DefaultTrafficTreatment.builder().setIpDst(
                         org.onlab.packet.IpAddress.valueOf("2001:db8::1")).build()));
         assertTrue(e.getMessage().contains("not IPv4"), e.getMessage());
-        Match maskedMetadata = F.buildMatch().setMasked(MatchField.METADATA,
-                org.projectfloodlight.openflow.types.OFMetadata.ofRaw(1),
-                org.projectfloodlight.openflow.types.OFMetadata.ofRaw(0xff)).build();
-        e = assertThrows(UnsupportedFlowFeatureException.class, () -> MatchTranslator.toSelector(maskedMetadata));
-        assertTrue(e.getMessage().contains("metadata") && e.getMessage().contains("masked"), e.getMessage());
         Match nonCidr = F.buildMatchV3().setOxmList(org.projectfloodlight.openflow.protocol.OFOxmList.of(
                 F.oxms().ipv4SrcMasked(org.projectfloodlight.openflow.types.IPv4Address.of("10.0.5.0"),
                         org.projectfloodlight.openflow.types.IPv4Address.of("255.0.255.0")))).build();
         e = assertThrows(UnsupportedFlowFeatureException.class, () -> MatchTranslator.toSelector(nonCidr));
         assertTrue(e.getMessage().contains("ipv4_src"), e.getMessage());
-        Match v6 = F.buildMatch().setExact(MatchField.IPV6_SRC,
-                org.projectfloodlight.openflow.types.IPv6Address.of("2001:db8::1")).build();
-        e = assertThrows(UnsupportedFlowFeatureException.class, () -> MatchTranslator.toSelector(v6));
-        assertTrue(e.getMessage().contains("ipv6_src"), e.getMessage());
+    }
+
+    @Test
+    void readBackIsWhatOnosFlowEntryBuilderBuilds() {
+        // a masked field ONOS only matches exactly: FlowEntryBuilder reads the value (Match.get)
+        Match maskedMetadata = F.buildMatch().setMasked(MatchField.METADATA,
+                org.projectfloodlight.openflow.types.OFMetadata.ofRaw(1),
+                org.projectfloodlight.openflow.types.OFMetadata.ofRaw(0xff)).build();
+        assertEquals(DefaultTrafficSelector.builder().matchMetadata(1).build(), MatchTranslator.toSelector(maskedMetadata));
+        // fields FlowEntryBuilder does not know are dropped: MPLS_TC, and tcp_flags unless the option is on
+        Match unknown = F.buildMatch().setExact(MatchField.ETH_TYPE, org.projectfloodlight.openflow.types.EthType.of(0x8847))
+                .setExact(MatchField.MPLS_TC, org.projectfloodlight.openflow.types.U8.of((short) 3)).build();
+        assertEquals(DefaultTrafficSelector.builder().matchEthType((short) 0x8847).build(), MatchTranslator.toSelector(unknown));
+        Match syn = F.buildMatch().setExact(MatchField.ETH_TYPE, org.projectfloodlight.openflow.types.EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, org.projectfloodlight.openflow.types.IpProtocol.TCP)
+                .setExact(MatchField.OVS_TCP_FLAGS, org.projectfloodlight.openflow.types.U16.of(2)).build();
+        TrafficSelector withoutFlags = DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_IPV4)
+                .matchIPProtocol(IPv4.PROTOCOL_TCP).build();
+        assertEquals(withoutFlags, MatchTranslator.toSelector(syn, false));
+        assertEquals(DefaultTrafficSelector.builder(withoutFlags).add(Criteria.matchTcpFlags(2)).build(),
+                MatchTranslator.toSelector(syn, true));
+        // and left out on the way to the wire unless the option is on
+        TrafficSelector synSel = DefaultTrafficSelector.builder(withoutFlags).add(Criteria.matchTcpFlags(2)).build();
+        assertEquals(MatchTranslator.toMatch(F, withoutFlags), MatchTranslator.toMatch(F, synSel, false));
+        // VLAN_VID: an exact value without the present bit is "untagged"; a mask other than "present" is dropped
+        assertEquals(DefaultTrafficSelector.builder().matchVlanId(VlanId.NONE).build(), MatchTranslator.toSelector(
+                F.buildMatch().setExact(MatchField.VLAN_VID, org.projectfloodlight.openflow.types.OFVlanVidMatch.NONE).build()));
+        assertEquals(DefaultTrafficSelector.builder().build(), MatchTranslator.toSelector(F.buildMatch().setMasked(
+                MatchField.VLAN_VID, org.projectfloodlight.openflow.types.OFVlanVidMatch.ofVlan(5),
+                org.projectfloodlight.openflow.types.OFVlanVidMatch.ofRawVid((short) 0x1fff)).build()));
+        // IPv6 is read back (the runtime cannot send it, but a switch may hold it)
+        Match v6 = F.buildMatch().setExact(MatchField.ETH_TYPE, org.projectfloodlight.openflow.types.EthType.IPv6)
+                .setExact(MatchField.IPV6_SRC, org.projectfloodlight.openflow.types.IPv6Address.of("2001:db8::1")).build();
+        assertEquals(DefaultTrafficSelector.builder().matchEthType(Ethernet.TYPE_IPV6)
+                .matchIPv6Src(IpPrefix.valueOf("2001:db8::1/128")).build(), MatchTranslator.toSelector(v6));
+        // unknown actions are dropped from the treatment; the meter and clear-deferred are not compared
+        List<OFInstruction> ins = List.of(F.instructions().meter(4), F.instructions().clearActions(),
+                F.instructions().applyActions(List.of(F.actions().setNwTtl((short) 9),
+                        F.actions().output(org.projectfloodlight.openflow.types.OFPort.of(2), 0))));
+        assertEquals(DefaultTrafficTreatment.builder().setOutput(PortNumber.portNumber(2)).build(),
+                TreatmentTranslator.toTreatment(ins));
+    }
+
+    @Test
+    void instructionsInFlowModBuilderVer13Order() {
+        TrafficTreatment t = DefaultTrafficTreatment.builder().meter(MeterId.meterId(3)).punt().wipeDeferred()
+                .deferred().setOutput(PortNumber.portNumber(6)).immediate().transition(2).writeMetadata(1, 1).build();
+        List<OFInstruction> ins = TreatmentTranslator.toInstructions(F, t);
+        List<String> order = new java.util.ArrayList<>();
+        ins.forEach(i -> order.add(i.getType().name()));
+        assertEquals(List.of("CLEAR_ACTIONS", "APPLY_ACTIONS", "WRITE_ACTIONS", "GOTO_TABLE", "WRITE_METADATA", "METER"),
+                order);
+        org.projectfloodlight.openflow.protocol.action.OFActionOutput toPort = (org.projectfloodlight.openflow.protocol.action.OFActionOutput)
+                ((org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteActions) ins.get(2)).getActions().get(0);
+        assertEquals(0, toPort.getMaxLen(), "only an output to CONTROLLER carries max_len 0xffff");
+        assertTrue(TreatmentTranslator.toInstructions(F, DefaultTrafficTreatment.builder().drop()
+                .setOutput(PortNumber.portNumber(1)).build()).isEmpty(), "NOACTION empties its action list");
     }
 
     private static Match throughWire(Match m, List<OFInstruction> ins) {

@@ -1,0 +1,73 @@
+package org.fwlb.runtime.openflow;
+
+import org.junit.jupiter.api.Test;
+import org.onosproject.net.DeviceId;
+import org.onosproject.net.device.DeviceEvent;
+import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.FlowRuleEvent;
+import org.onosproject.net.flow.FlowRuleOperations;
+import org.onosproject.net.flow.FlowRuleOperationsContext;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Threads of delivery as in ONOS: FlowRuleEvents ("programming"), DeviceEvents ("topology") and
+ * operation callbacks (FlowRuleManager's operations executor) never share a thread, so a barrier
+ * confirmation does not queue behind flow rule events.
+ */
+class EventThreadsTest extends RuntimeTestBase {
+
+    @Test
+    void aBarrierConfirmationDoesNotWaitForABusyFlowRuleListener() throws Exception {
+        OpenFlowRuntime rt = start(manual().build());
+        FakeSwitch sw = connect(rt, 0xa1, 2);
+        DeviceId dev = deviceId(0xa1);
+        Set<String> deviceThreads = ConcurrentHashMap.newKeySet();
+        Set<String> flowThreads = ConcurrentHashMap.newKeySet();
+        deviceEvents.clear();
+        rt.deviceService().addListener(e -> deviceThreads.add(Thread.currentThread().getName()));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch listenerBusy = new CountDownLatch(1);
+        rt.flowRuleService().addListener(e -> {
+            flowThreads.add(Thread.currentThread().getName());
+            if (e.type() == FlowRuleEvent.Type.RULE_ADD_REQUESTED) {
+                listenerBusy.countDown();
+                try {
+                    release.await(WAIT, TimeUnit.MILLISECONDS); // an application busy with its flow events
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        FlowRule rule = FlowRuleServiceTest.arp(dev);
+        CountDownLatch confirmed = new CountDownLatch(1);
+        String[] callbackThread = new String[1];
+        rt.flowRuleService().apply(FlowRuleOperations.builder().add(rule).build(new FlowRuleOperationsContext() {
+            @Override
+            public void onSuccess(FlowRuleOperations ops) {
+                callbackThread[0] = Thread.currentThread().getName();
+                confirmed.countDown();
+            }
+        }));
+        assertTrue(listenerBusy.await(WAIT, TimeUnit.MILLISECONDS));
+        assertTrue(confirmed.await(WAIT, TimeUnit.MILLISECONDS),
+                "onSuccess arrives while the flow rule listener is still blocked");
+        assertEquals(1, release.getCount(), "the listener was still blocked");
+        release.countDown();
+
+        sw.setPort(2, false, org.projectfloodlight.openflow.protocol.OFPortReason.MODIFY);
+        awaitEvent(deviceEvents, e -> e.type() == DeviceEvent.Type.PORT_UPDATED);
+        settle(rt, sw);
+        assertEquals(Set.of("fwlb-of-events-programming"), flowThreads);
+        assertEquals(Set.of("fwlb-of-events-topology"), deviceThreads);
+        assertTrue(callbackThread[0].startsWith("fwlb-of-operations-"), callbackThread[0]);
+        assertFalse(flowThreads.contains(callbackThread[0]));
+    }
+}
