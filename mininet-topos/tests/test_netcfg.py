@@ -55,9 +55,10 @@ def test_netcfg_keys_match_design(preset):
         assert set(s) == set(ex['servers'][0])
         assert set(s['location']) == set(ex['servers'][0]['location'])
     for d in cfg.get('dispatchers', []):
-        # deviceId only for switch dispatchers; no location for a switch first stage nothing precedes
+        # deviceId only for switch dispatchers; no location for a switch first stage nothing precedes; uplink only
+        # where the stage's upstream port is not the one its location names
         every = set(ex['dispatchers'][0]) | set(ex['dispatchers'][1])
-        assert set(d) <= every and set(d) >= every - {'deviceId', 'location', 'attachment'}
+        assert set(d) <= every and set(d) >= every - {'deviceId', 'location', 'attachment', 'uplink'}
     for s in cfg.get('services', []):
         assert set(s) - {'policy', 'dataPorts'} == set(ex['services'][0])  # optional: policy, dataPorts
     assert set(cfg['timeouts']) == set(ex['timeouts'])
