@@ -108,7 +108,7 @@ public final class BaseRules {
         FwlbTopology t = plan.topology();
         ApplicationId sandwich = apps.app(Owner.SANDWICH);
         ApplicationId dispatch = apps.app(Owner.DISPATCH);
-        Role role = roleOf(t, dev);
+        Role role = t.firewallRoleOf(dev);
         if (sandwich != null && role != null) {
             flbRules(plan, role, m, fwBuckets, sandwich, out);
         }
@@ -128,17 +128,6 @@ public final class BaseRules {
                           Treatments.normal()));
         }
         return new ArrayList<>(out.values());
-    }
-
-    /** Which firewall dispatcher a device is, or null. */
-    static Role roleOf(FwlbTopology t, DeviceId dev) {
-        if (t.external().isPresent() && t.external().get().deviceId().equals(dev)) {
-            return Role.EXTERNAL;
-        }
-        if (t.internal().isPresent() && t.internal().get().deviceId().equals(dev)) {
-            return Role.INTERNAL;
-        }
-        return null;
     }
 
     // ---- firewall dispatchers -------------------------------------------------------------------

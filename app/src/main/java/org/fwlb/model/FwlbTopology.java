@@ -292,6 +292,22 @@ public final class FwlbTopology {
     }
 
     /**
+     * Returns which firewall dispatcher a device is.
+     *
+     * @param device device
+     * @return its role, or null when the device is neither firewall dispatcher
+     */
+    public FirewallDispatcher.Role firewallRoleOf(DeviceId device) {
+        if (external != null && external.deviceId().equals(device)) {
+            return FirewallDispatcher.Role.EXTERNAL;
+        }
+        if (internal != null && internal.deviceId().equals(device)) {
+            return FirewallDispatcher.Role.INTERNAL;
+        }
+        return null;
+    }
+
+    /**
      * Returns the firewalls in configuration order.
      *
      * @return firewalls

@@ -4,6 +4,12 @@ import org.onlab.packet.ARP;
 import org.onlab.packet.Ethernet;
 import org.onlab.packet.Ip4Address;
 import org.onlab.packet.MacAddress;
+import org.onosproject.net.ConnectPoint;
+import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.packet.DefaultOutboundPacket;
+import org.onosproject.net.packet.OutboundPacket;
+
+import java.nio.ByteBuffer;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -47,6 +53,20 @@ public final class ArpPackets {
         }
         return reply(answerMac, Ip4Address.valueOf(request.arpTargetIp()), MacAddress.valueOf(request.arpSenderMac()),
                      Ip4Address.valueOf(request.arpSenderIp()), request.vlanId());
+    }
+
+    /**
+     * Returns the packet-out answering an ARP request out of the port it came in on.
+     *
+     * @param from      where the request came in
+     * @param request   the request
+     * @param answerMac the MAC the target address resolves to
+     * @return packet to emit
+     */
+    public static OutboundPacket replyOut(ConnectPoint from, PacketSummary request, MacAddress answerMac) {
+        return new DefaultOutboundPacket(from.deviceId(),
+                                         DefaultTrafficTreatment.builder().setOutput(from.port()).build(),
+                                         ByteBuffer.wrap(replyTo(request, answerMac).serialize()));
     }
 
     /**

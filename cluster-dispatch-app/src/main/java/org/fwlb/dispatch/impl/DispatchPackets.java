@@ -8,12 +8,9 @@ import org.fwlb.packet.PacketSummary;
 import org.onlab.packet.ARP;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
-import org.onosproject.net.flow.DefaultTrafficTreatment;
-import org.onosproject.net.packet.DefaultOutboundPacket;
 import org.onosproject.net.packet.PacketContext;
 import org.onosproject.net.packet.PacketService;
 
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -73,9 +70,7 @@ final class DispatchPackets extends GuardedProcessor {
         if (first == null) {
             return false;
         }
-        packets.emit(new DefaultOutboundPacket(
-                from.deviceId(), DefaultTrafficTreatment.builder().setOutput(from.port()).build(),
-                ByteBuffer.wrap(ArpPackets.replyTo(p, first.mac()).serialize())));
+        packets.emit(ArpPackets.replyOut(from, p, first.mac()));
         answered.run();
         return true;
     }

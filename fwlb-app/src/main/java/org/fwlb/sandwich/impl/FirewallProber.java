@@ -127,7 +127,7 @@ final class FirewallProber {
      * @param up     whether the port is up
      */
     void onPortStatus(FwlbTopology t, DeviceId device, PortNumber port, boolean up) {
-        Role role = SandwichArp.roleOf(t, device);
+        Role role = t.firewallRoleOf(device);
         if (role == null) {
             return;
         }

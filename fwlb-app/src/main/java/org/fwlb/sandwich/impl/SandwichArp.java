@@ -15,12 +15,9 @@ import org.onlab.packet.MacAddress;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
-import org.onosproject.net.flow.DefaultTrafficTreatment;
-import org.onosproject.net.packet.DefaultOutboundPacket;
 import org.onosproject.net.packet.PacketContext;
 import org.onosproject.net.packet.PacketService;
 
-import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -53,7 +50,7 @@ final class SandwichArp extends GuardedProcessor {
         ConnectPoint from = pc.inPacket().receivedFrom();
         EnginePlan ep = plan.get();
         FwlbTopology t = ep.topology();
-        Role role = roleOf(t, from.deviceId());
+        Role role = t.firewallRoleOf(from.deviceId());
         if (role == null || !isMaster.test(from.deviceId())) {
             return;
         }
@@ -93,27 +90,8 @@ final class SandwichArp extends GuardedProcessor {
         if (mac == null) {
             return false;
         }
-        packets.emit(new DefaultOutboundPacket(from.deviceId(),
-                DefaultTrafficTreatment.builder().setOutput(from.port()).build(),
-                ByteBuffer.wrap(ArpPackets.replyTo(p, mac).serialize())));
+        packets.emit(ArpPackets.replyOut(from, p, mac));
         answered.run();
         return true;
-    }
-
-    /**
-     * Returns the role of a device in the sandwich.
-     *
-     * @param t      topology
-     * @param device device
-     * @return role, or null when the device is neither firewall dispatcher
-     */
-    static Role roleOf(FwlbTopology t, DeviceId device) {
-        if (t.external().isPresent() && t.external().get().deviceId().equals(device)) {
-            return Role.EXTERNAL;
-        }
-        if (t.internal().isPresent() && t.internal().get().deviceId().equals(device)) {
-            return Role.INTERNAL;
-        }
-        return null;
     }
 }
