@@ -530,9 +530,15 @@ class TestFig7:
         net.flush_conntrack()
         transfers = [net.long_transfer(h, 'http://%s/' % VIP7, 4000000, rate='1M', timeout=40)
                      for h in ('c1', 'c2', 'c3')]
-        conns = wait_for(lambda: (lambda cs: cs if len(cs) >= 3 else None)(
-            [c for c in dconnections(rt, state='established') if c['vip'] == VIP7 + ':80']), 10,
-            what='3 established dispatch connections')
+        for t in transfers:
+            t.wait_started()
+        # the transfers' own entries, by client port: an earlier test's entries may still be in the table
+        # (ONOS expires a rule at the stats poll after its idle timeout)
+        mine = {t.client_port for t in transfers}
+        conns = wait_for(lambda: (lambda cs: cs if len(cs) == 3 else None)(
+            [c for c in dconnections(rt, state='established')
+             if c['vip'] == VIP7 + ':80' and client_port(c) in mine]), 10,
+            what='the 3 transfers\' established dispatch connections')
         by_client = {c['client']: c['firewall'] for c in rt.connections()}
         seen = set()
         for c in conns:

@@ -454,7 +454,9 @@ class TestFig5L7:
         th.start()
         ab = topo.net.ab('c1', URL, 1000, concurrency=8)
         th.join()
-        time.sleep(0.3)
+        # a server counts a request after it wrote the answer, so the client may be done first
+        wait_for(lambda: sum(server_delta(server_stats(topo), srv0, 'requests').values()) >= 1300, 5,
+                 what='the servers to count 1300 requests')
         conn1, srv1, st1 = topo.net.http_connections(SERVERS), server_stats(topo), fleet.stats()
         sticky = out['sticky']
         accepted = {s: conn1[s] - conn0[s] for s in SERVERS}
