@@ -555,6 +555,40 @@ class TestFig7:
         assert all(net.fw_counters(fw)['invalid']['packets'] == 0 for fw in FIREWALLS)
 
 
+    def test_restart_keeps_and_adopts_the_connection_in_both_apps(self, fig7):
+        """A controller restart with a live transfer through the sandwich and both dispatch stages (last in the
+        class: it restarts the runtime): the transfer keeps flowing on the rules left in the switches, the
+        restarted runtime adopts it in both apps (the sandwich's entry and the dispatch entry, same client port),
+        new connections work, and no firewall counted anything invalid."""
+        net, rt = fig7.net, fig7.runtime
+        set_mode(rt, 'whole-path')
+        net.reset_fw_counters()
+        # long enough to outlive the restart (a JVM start and the switches' reconnect back-off: ~15-25 s here)
+        t = net.paced_transfer('c1', VIP7, 80000000, '2M', timeout=150)
+        t.wait_started()
+        port = t.client_port
+        wait_for(lambda: [c for c in dconnections(rt, state='established') if client_port(c) == port], 15,
+                 what='the transfer pinned and its rules confirmed')
+        switches = set(net.controlled_switches())
+        rt.kill()
+        t.assert_running('right after the controller died')
+        # what an ONOS operator sets so a restarted controller keeps the rules it finds (FlowRuleManager)
+        rt.extra = [x for x in rt.extra if x not in ('--allow-extraneous-rules', '--import-extraneous-rules')]
+        rt.extra += ['--allow-extraneous-rules', '--import-extraneous-rules']
+        rt.start()
+        wait_for(lambda: set(net.connected_switches()) >= switches, 40, what='switches reconnected')
+        wait_for(lambda: [c for c in rt.connections() if client_port(c) == port], 30,
+                 what='the sandwich adopted the transfer')
+        wait_for(lambda: [c for c in dconnections(rt) if client_port(c) == port], 30,
+                 what='the dispatch stages adopted the transfer')
+        t.assert_running('after both apps adopted it')
+        r = net.requests('c2', 'http://%s/' % VIP7, 20)
+        assert r.ok, r.output[-2000:]
+        res = t.wait()
+        assert res.ok, res
+        assert all(net.fw_counters(fw)['invalid']['packets'] == 0 for fw in FIREWALLS), net.all_fw_counters()
+
+
 # ---- FIG 8: L7/3 hosts behind their DF switches, an L4/3 switch beside them ----------------------------------
 
 @pytest.fixture(scope='class')
