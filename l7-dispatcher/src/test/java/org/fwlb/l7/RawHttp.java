@@ -139,6 +139,25 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a new connection is closed by the peer without being served. The reset of an accept-and-close
+     * may already be there when a timed connect polls for completion, so a reset during connect counts too.
+     */
+    static boolean closedOnArrival(InetSocketAddress addr) throws IOException {
+        RawHttp c;
+        try {
+            c = new RawHttp(addr);
+        } catch (java.net.SocketException e) {
+            if (e instanceof java.net.ConnectException) {
+                throw e; // refused at the SYN: nobody listening, not the cap
+            }
+            return true;
+        }
+        try (c) {
+            return c.closedByPeer();
+        }
+    }
+
     /** Like closedByPeer but waits only 200 ms. */
     boolean closedByPeerQuick() throws IOException {
         int old = socket.getSoTimeout();

@@ -3,6 +3,7 @@ package org.fwlb.runtime;
 import org.fwlb.runtime.scr.ComponentState;
 import org.fwlb.runtime.scr.ComponentStatus;
 import org.fwlb.runtime.testutil.FakeNetworkServices;
+import org.fwlb.runtime.testutil.TestUsers;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -34,7 +35,7 @@ class PackagedBundlesIT {
     @Test
     void hostsEveryFwlbComponentAndBothWebContextsFromThePackagedBundles() throws Exception {
         try (FwlbRuntime rt = FwlbRuntime.builder().networkServices(new FakeNetworkServices())
-                .rest("127.0.0.1", 0).build()) {
+                .rest("127.0.0.1", 0).restSecurity(TestUsers.security()).build()) {
             rt.start();
             assertTrue(rt.rest().webErrors().isEmpty(), "web contexts not deployed: " + rt.rest().webErrors());
             Map<String, String> web = rt.rest().webContexts();

@@ -18,8 +18,11 @@ public final class Redact {
                 + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
     }
 
-    /** Any "scheme://user:pass@" in free text (exception messages quote URLs). */
+    /**
+     * Any "scheme://user:pass@" in free text (exception messages quote URLs). The user-info may hold
+     * characters a URL may not (a space in a mistyped password): everything up to the authority's '@' goes.
+     */
     public static String text(String s) {
-        return s == null ? null : s.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]*@", "$1***@");
+        return s == null ? null : s.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/@]*@", "$1***@");
     }
 }
