@@ -90,8 +90,9 @@ class DispatchPacketsTest {
         FwlbTopology t = Presets.topology("fig2");
         DispatchPackets p = processor(t, true);
         assertFalse(process(p, D01, 1, request(C1, "10.0.1.11", "10.0.1.99")).isHandled());
-        byte[] reply = ArpPackets.reply(MacAddress.valueOf("02:00:00:00:00:01"), Ip4Address.valueOf("10.0.1.100"),
-                                        C1, Ip4Address.valueOf("10.0.1.11"), -1).serialize();
+        // an ARP reply addressed to the VIP (its target is the VIP, as a request's would be) is not a question
+        byte[] reply = ArpPackets.reply(C1, Ip4Address.valueOf("10.0.1.11"), MacAddress.valueOf("02:00:00:00:00:01"),
+                                        Ip4Address.valueOf("10.0.1.100"), -1).serialize();
         assertFalse(process(p, D01, 1, reply).isHandled());
         assertFalse(process(processor(t, false), D01, 1, request(C1, "10.0.1.11", "10.0.1.100")).isHandled());
         assertTrue(packets.emitted.isEmpty());
