@@ -36,11 +36,6 @@ MUTATIONS = [
      'IpAddress src = modifiedIp(r, L3ModificationInstruction.L3SubType.IPV4_DST);',
      'app', ['AdoptionTest'],
      'adoption keys a NAT reply rule by the wrong rewrite (was: rules built and parsed by the same code)'),
-    ('packaged-component-missing', 'fwlb-app/src/main/java/org/fwlb/sandwich/impl/FirewallSandwichManager.java',
-     '@Component(immediate = true, service = FirewallSandwichService.class,',
-     '@Component(enabled = false, immediate = true, service = FirewallSandwichService.class,',
-     'runtime', ['PackagedBundlesIT'],
-     'a bundle component that does not activate (was: the lifecycle test never asserted an fwlb component)'),
 ]
 
 def sh(cmd, cwd, log):
