@@ -137,7 +137,7 @@ class Fleet:
         for n in names:
             assert n not in self.procs, n
             path = os.path.join(self.workdir, '%s-%s.json' % (n, mode))
-            with open(path, 'w') as f:
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as f:   # keys: owner only
                 json.dump(self.config(n, mode), f, indent=1)
             self.procs[n] = self.topo.net.host(n).popen([FWLB_L7, '--config', path, '--log-level', 'info'],
                                                         log=os.path.join(self.workdir, n + '.log'))
@@ -600,6 +600,7 @@ class TestFig5L7:
             log = fleet.log_tail(n, n=100000)
             assert 'event=started' in log and 'controller=https://***@%s:' % MGMT_RUNTIME in log, log[-2000:]
             assert 'controller_insecure' not in log and topo.reporter[1] not in log, log[-2000:]
+            assert 'config_readable_by_others' not in log, log[-2000:]
 
     def test_cookie_sticks_across_dispatchers_broadcast_directory(self, fig5, workdir):
         """Item 1 (directory mode broadcast): the dispatchers restarted with mode broadcast and static peers;
