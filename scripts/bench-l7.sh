@@ -63,6 +63,7 @@ pids+=($!)
 pids+=($!)
 
 ctl_token="bench-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"   # the control REST needs a credential
+install -m 600 /dev/null "$work/l7.json"   # it holds keys and a control token: the owner only
 cat >"$work/l7.json" <<JSON
 {"id": "bench",
  "listen": {"ip": "127.0.0.1", "port": $L7}, "relay": {"ip": "127.0.0.1", "port": $L7_RELAY},

@@ -69,14 +69,14 @@ class Topology:
         self.runtime.push_netcfg(self.netcfg)
 
 
-def start_topology(preset, workdir, tune=None, extra=()):
+def start_topology(preset, workdir, tune=None, extra=(), tls=None):
     spec = fwlbnet.load_spec(preset)
     netcfg = fwlbnet.build_netcfg(spec)
     if tune:
         tune(fwlb_section(netcfg))
     d = os.path.join(workdir, preset)
     os.makedirs(d, exist_ok=True)
-    rt = fwlbtest.Runtime(netcfg, d, extra=extra).start()
+    rt = fwlbtest.Runtime(netcfg, d, extra=extra, tls=tls).start()
     net = fwlbnet.Net(spec, controller=('127.0.0.1', rt.of_port), wait_connected=60)
     try:
         net.start()

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -28,8 +29,12 @@ class RuntimeError_(Exception):
 class Runtime:
     """One fwlb runtime process."""
 
-    def __init__(self, netcfg, workdir, of_port=OF_PORT, rest_port=REST_PORT, extra=()):
+    def __init__(self, netcfg, workdir, of_port=OF_PORT, rest_port=REST_PORT, extra=(), tls=None):
+        """tls: a RestTls to serve REST over HTTPS with (every call here then checks its certificate)."""
         extra = list(extra) + (['--log-level', os.environ['FWLB_TEST_LOG_LEVEL']] if os.environ.get('FWLB_TEST_LOG_LEVEL') else [])
+        self.tls = tls
+        if tls:
+            extra += tls.runtime_args()
         self.netcfg = netcfg
         self.workdir = workdir
         self.of_port = of_port
@@ -97,8 +102,11 @@ class Runtime:
             self.out.close()
 
     # ---- REST ------------------------------------------------------------------------
+    def endpoint(self):
+        return '%s://127.0.0.1:%d' % ('https' if self.tls else 'http', self.rest_port)
+
     def url(self, path):
-        return 'http://127.0.0.1:%d%s' % (self.rest_port, path)
+        return self.endpoint() + path
 
     def request(self, method, path, body=None, auth=True, content_type='application/json', headers=None):
         """One REST call; returns (status, parsed JSON or text). auth: True = the runtime's admin,
@@ -112,7 +120,7 @@ class Runtime:
             h['Authorization'] = basic_auth(*who)
         req = urllib.request.Request(self.url(path), data=data, method=method, headers=h)
         try:
-            with urllib.request.urlopen(req, timeout=15) as r:
+            with urllib.request.urlopen(req, timeout=15, context=self.tls.context() if self.tls else None) as r:
                 raw = r.read()
                 return r.status, (json.loads(raw) if raw.strip() else None)
         except urllib.error.HTTPError as e:
@@ -176,10 +184,12 @@ class Runtime:
             env['FWLB_WEB_USER'], env['FWLB_WEB_PASS'] = auth
         else:
             env['FWLB_CREDENTIALS'] = ''          # send none (not even ~/.fwlb/credentials)
+        if self.tls:
+            env['FWLB_TRUSTSTORE'], env['FWLB_TRUSTSTORE_PASSWORD'] = self.tls.truststore, self.tls.PW
         return env
 
     def cli(self, *args, auth=True):
-        p = subprocess.run([FWLB, '--rest', '127.0.0.1:%d' % self.rest_port] + list(args), capture_output=True,
+        p = subprocess.run([FWLB, '--rest', self.endpoint()] + list(args), capture_output=True,
                            text=True, timeout=60, env=self.cli_env(auth))
         return p.returncode, p.stdout + p.stderr
 
@@ -191,6 +201,45 @@ class Runtime:
         p = subprocess.run(argv, input=password + '\n', capture_output=True, text=True, timeout=60)
         if p.returncode != 0:
             raise RuntimeError_('user-password %s: %s' % (name, p.stdout + p.stderr))
+
+
+class RestTls:
+    """A self-signed certificate for the runtime's HTTPS REST naming the IP addresses its clients connect to
+    (clients verify the name): PEM for Python and the L7 dispatchers (controllerCaFile), a PKCS12 key store for
+    the runtime (--rest-key-store) and a trust store for bin/fwlb (FWLB_TRUSTSTORE)."""
+
+    PW = 'e2e-rest-store-pw'
+
+    def __init__(self, d, ips=('127.0.0.1',)):
+        os.makedirs(d, exist_ok=True)
+        self.cert, key = os.path.join(d, 'rest-cert.pem'), os.path.join(d, 'rest-key.pem')
+        self.keystore, self.truststore = os.path.join(d, 'rest.p12'), os.path.join(d, 'rest-trust.p12')
+        self.pwfile = os.path.join(d, 'rest-store.pw')
+        with open(self.pwfile, 'w') as f:
+            f.write(self.PW + '\n')
+        os.chmod(self.pwfile, 0o600)
+        san = 'subjectAltName=' + ','.join('IP:' + ip for ip in ips)
+        _run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+              '-days', '2', '-subj', '/CN=fwlb-e2e-runtime', '-addext', san, '-keyout', key, '-out', self.cert])
+        _run(['openssl', 'pkcs12', '-export', '-name', 'rest', '-inkey', key, '-in', self.cert, '-out', self.keystore,
+              '-passout', 'pass:' + self.PW])
+        java = os.path.realpath(_run(['which', 'java']).strip())
+        _run([os.path.join(os.path.dirname(java), 'keytool'), '-importcert', '-noprompt', '-keystore', self.truststore,
+              '-storetype', 'PKCS12', '-storepass', self.PW, '-alias', 'rest', '-file', self.cert])
+        os.chmod(key, 0o600)
+
+    def runtime_args(self):
+        return ['--rest-key-store', self.keystore, '--rest-key-store-password', 'file:' + self.pwfile]
+
+    def context(self):
+        return ssl.create_default_context(cafile=self.cert)
+
+
+def _run(argv):
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError_('%s: %s' % (' '.join(argv), p.stdout + p.stderr))
+    return p.stdout
 
 
 def read_credentials(path):

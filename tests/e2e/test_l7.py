@@ -2,9 +2,10 @@
 (L4/2 switch, one-armed, round robin) spreads client connections for the VIP 10.0.1.100:80 over the hosts d7a
 d7b d7c, each running the project's L7 dispatcher process (l7-dispatcher/, one JVM per host, in its network
 namespace) in front of its own two servers on its own back network (d7a: srv1 srv2, d7b: srv3 srv4, d7c: srv5
-srv6). The dispatchers report to the standalone runtime (the controller, REST on 0.0.0.0 so the management
-network 10.254.0.0/24 reaches it) as its user `l7` (role l7-reporter: reports and the directory only, HTTP
-BASIC from the controller URL's user-info) and take its directory; their control REST (:8082) is read from the
+srv6). The dispatchers report to the standalone runtime (the controller, REST over HTTPS on 0.0.0.0 so the
+management network 10.254.0.0/24 reaches it; the dispatchers verify its certificate and address) as its user
+`l7` (role l7-reporter: reports and the directory only, HTTP BASIC from the controller URL's user-info) and
+take its directory; their control REST (:8082) is read from the
 root namespace over the same management network.
 
 Evidence is collected at three independent places: at the client (status, X-Server of the fwlbnet HTTP
@@ -39,11 +40,13 @@ import urllib.request
 
 import pytest
 
+import fwlbnet
 from conftest import fwlb_section, start_topology, stop_topology
-from fwlbtest import ROOT, Capture, wait_for
+from fwlbtest import ROOT, Capture, RestTls, wait_for
 
 API = '/onos/cluster-dispatch/'
 VIP = '10.0.1.100'
+MGMT_RUNTIME = fwlbnet.net.MGMT_ROOT_IP                # the runtime on the Mininet management network
 URL = 'http://%s/' % VIP
 KEY = 'fig5-e2e-shared-secret-0123456789'
 COOKIE = 'FWLBSRV'
@@ -105,12 +108,12 @@ class Fleet:
 
     def config(self, name, mode):
         d = self.dispatchers[name]
-        # the standalone runtime serves plain HTTP on the management network: allowed explicitly (the dispatcher
-        # warns); against ONOS use https:// and directory.controllerCaFile. The dispatcher reports as its own user.
+        # secure defaults: the runtime serves HTTPS, the dispatcher checks its certificate (controllerCaFile) and
+        # the management address it names, and reports as its own user
         user, password = self.topo.reporter
-        directory = {'mode': mode, 'reportIntervalMs': 500, 'allowInsecureController': True,
-                     'controllerUrl': 'http://%s:%s@10.254.0.254:%d/onos/cluster-dispatch'
-                                      % (user, password, self.topo.runtime.rest_port)}
+        directory = {'mode': mode, 'reportIntervalMs': 500, 'controllerCaFile': self.topo.runtime.tls.cert,
+                     'controllerUrl': 'https://%s:%s@%s:%d/onos/cluster-dispatch'
+                                      % (user, password, MGMT_RUNTIME, self.topo.runtime.rest_port)}
         if mode == 'broadcast':
             directory['peers'] = [{'id': p, 'relay': '%s:8081' % self.dispatchers[p]['ip']}
                                   for p in self.names() if p != name]
@@ -134,7 +137,7 @@ class Fleet:
         for n in names:
             assert n not in self.procs, n
             path = os.path.join(self.workdir, '%s-%s.json' % (n, mode))
-            with open(path, 'w') as f:
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as f:   # keys: owner only
                 json.dump(self.config(n, mode), f, indent=1)
             self.procs[n] = self.topo.net.host(n).popen([FWLB_L7, '--config', path, '--log-level', 'info'],
                                                         log=os.path.join(self.workdir, n + '.log'))
@@ -262,7 +265,8 @@ def get_cookie(topo, fleet, server, host='c1'):
 def fig5(workdir):
     if not os.path.exists(L7_JAR):
         pytest.skip('L7 dispatcher not built (mvn -pl l7-dispatcher install)')
-    t = start_topology('fig5', workdir, extra=['--rest-address', '0.0.0.0'])
+    tls = RestTls(os.path.join(workdir, 'fig5-rest-tls'), ips=('127.0.0.1', MGMT_RUNTIME))
+    t = start_topology('fig5', workdir, extra=['--rest-address', '0.0.0.0'], tls=tls)
     # the dispatchers' own user: it may report and read the directory, nothing else
     t.reporter = ('l7', base64.urlsafe_b64encode(os.urandom(18)).decode())
     t.runtime.add_user(*t.reporter, roles=['l7-reporter'])
@@ -563,7 +567,8 @@ class TestFig5L7:
     def test_control_and_relay_ports_refuse_the_unauthenticated(self, fig5):
         """Issue 14: a host on the fabric asking d7a's relay port without the relay key (a relay naming srv1 with a
         valid cookie, a /_fwlb/has query, forged relay headers) gets 403 and srv1 sees nothing; d7a's control REST
-        answers 401 without credentials and 403 to the read token on a change."""
+        answers 401 without credentials and 403 to the read token on a change. The dispatchers' link to the
+        controller is HTTPS (no controller_insecure warning) and their logs never show the reporter's password."""
         topo, fleet = fig5, fig5.fleet
         relay = 'http://%s:8081' % fleet.dispatchers['d7a']['ip']
         srv0 = server_stats(topo)
@@ -591,6 +596,11 @@ class TestFig5L7:
             urllib.request.urlopen(put, timeout=5)
         assert e.value.code == 403
         assert fleet.stats()['d7a']['relayForbidden'] >= len(probes)
+        for n in fleet.names():                          # the controller link: HTTPS, credentials never logged
+            log = fleet.log_tail(n, n=100000)
+            assert 'event=started' in log and 'controller=https://***@%s:' % MGMT_RUNTIME in log, log[-2000:]
+            assert 'controller_insecure' not in log and topo.reporter[1] not in log, log[-2000:]
+            assert 'config_readable_by_others' not in log, log[-2000:]
 
     def test_cookie_sticks_across_dispatchers_broadcast_directory(self, fig5, workdir):
         """Item 1 (directory mode broadcast): the dispatchers restarted with mode broadcast and static peers;

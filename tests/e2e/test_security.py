@@ -94,7 +94,11 @@ def test_no_or_wrong_credentials_get_401_and_change_nothing(topo):
     assert admin_states(rt) == before
     log = log_since(rt.log, 0)
     assert 'authentication failed from 127.0.0.1' in log
+    with open(rt.out.name, errors='replace') as f:
+        log += f.read()                                               # and the console (stdout, stderr)
     assert rt.auth[1] not in log, 'the generated password is never logged'
+    assert 'a random password, which is in %s (mode 0600' % os.path.abspath(rt.credentials) in log, \
+        'the first start says where the password is'
     assert oct(os.stat(rt.credentials).st_mode & 0o777) == '0o600'
 
 

@@ -1,6 +1,7 @@
 package org.fwlb.l7;
 
 import org.fwlb.l7.config.ConfigException;
+import org.fwlb.l7.config.ConfigFileMode;
 import org.fwlb.l7.config.DispatcherConfig;
 
 import java.io.IOException;
@@ -47,6 +48,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Path cfgFile = config;
+        ConfigFileMode.exposed(cfgFile).ifPresent(mode -> Log.warn("config_readable_by_others", "path", cfgFile,
+                "mode", mode, "note", "it holds keys and credentials: chmod 600 it, owned by the dispatcher's user"));
         Dispatcher d = new Dispatcher(cfg);
         try {
             d.start();

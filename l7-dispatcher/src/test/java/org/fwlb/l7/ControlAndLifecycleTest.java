@@ -146,6 +146,7 @@ class ControlAndLifecycleTest {
         Path good = tmp.resolve("good.json");
         Files.writeString(good, Fixture.config("d1", List.of(Fixture.server(s1)), "")
                 .replace("\"listen\":{\"ip\":\"127.0.0.1\",\"port\":0}", "\"listen\":{\"ip\":\"127.0.0.1\",\"port\":" + freePort() + "}"));
+        Files.setPosixFilePermissions(good, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Path logFile = tmp.resolve("l7.log");
         Process proc = launcher(good, logFile);
         Fixture.eventually(20000, () -> Files.exists(logFile) && Files.readString(logFile).contains("event=started"));
@@ -159,6 +160,7 @@ class ControlAndLifecycleTest {
         assertTrue(proc.waitFor(20, TimeUnit.SECONDS));
         String log = Files.readString(logFile);
         assertTrue(log.contains("event=shutdown_started") && log.contains("event=shutdown_done"), log);
+        assertTrue(log.contains("level=warn event=config_readable_by_others path=" + good + " mode=rw-r--r--"), log);
         assertEquals(143, proc.exitValue(), "terminated by SIGTERM after the shutdown hook");
     }
 

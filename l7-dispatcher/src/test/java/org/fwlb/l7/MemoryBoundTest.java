@@ -38,12 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 14: request bodies stream with back-pressure, so the dispatcher's memory does not grow with body
  * size. 30 connections upload 10 MiB each through a dispatcher in its own JVM (-Xmx64m,
  * -XX:MaxDirectMemorySize=64m: buffering the 300 MiB would fail there) to a server that reads slowly; all
- * succeed and the pooled direct memory in use stays under {@link #BOUND}.
+ * succeed, the pooled direct memory in use stays under {@link #BOUND} and the process's resident set (VmRSS,
+ * what the issue measured: 383 MB when bodies were held whole) under {@link #RSS_BOUND} (README "HTTP handling").
  */
 class MemoryBoundTest {
     static final int CLIENTS = 30;
     static final int BODY = 10 << 20;
     static final long BOUND = 32L << 20;
+    static final long RSS_BOUND = 192L << 20;
     private ServerSocket slow;
     private Process proc;
     private final List<Socket> accepted = new ArrayList<>();
@@ -171,6 +173,8 @@ class MemoryBoundTest {
 
         AtomicLong maxDirect = new AtomicLong();
         AtomicLong maxHeap = new AtomicLong();
+        AtomicLong maxRss = new AtomicLong();
+        long startRss = rss(proc.pid());
         AtomicBoolean uploading = new AtomicBoolean(true);
         HttpClient http = HttpClient.newHttpClient();
         Thread monitor = new Thread(() -> {
@@ -181,6 +185,7 @@ class MemoryBoundTest {
                             .build(), HttpResponse.BodyHandlers.ofString()).body()).get("memory");
                     maxDirect.accumulateAndGet(m.get("pooledDirectBytes").asLong(), Math::max);
                     maxHeap.accumulateAndGet(m.get("heapUsedBytes").asLong(), Math::max);
+                    maxRss.accumulateAndGet(rss(proc.pid()), Math::max);
                 } catch (Exception e) {
                     return;
                 }
@@ -205,8 +210,8 @@ class MemoryBoundTest {
             monitor.join(5000);
         }
         String out = Files.readString(log);
-        System.out.printf("memory bound: %d uploads of %d bytes, max pooled direct %d bytes, max heap used %d bytes%n",
-                CLIENTS, BODY, maxDirect.get(), maxHeap.get());
+        System.out.printf("memory bound: %d uploads of %d bytes, max pooled direct %d bytes, max heap used %d bytes,"
+                + " RSS %d bytes at start, %d at most%n", CLIENTS, BODY, maxDirect.get(), maxHeap.get(), startRss, maxRss.get());
         for (String r : results) {
             assertEquals(Integer.toString(BODY), r, "every upload reached the server whole\n" + out);
         }
@@ -214,6 +219,18 @@ class MemoryBoundTest {
         assertFalse(out.contains("allocation_failed") || out.contains("OutOfMemory"), out);
         assertTrue(maxDirect.get() > 0, "measured");
         assertTrue(maxDirect.get() <= BOUND, "pooled direct memory " + maxDirect.get() + " > " + BOUND);
+        assertTrue(maxRss.get() >= startRss, "RSS measured during the uploads");
+        assertTrue(maxRss.get() <= RSS_BOUND, "resident set " + maxRss.get() + " > " + RSS_BOUND);
+    }
+
+    /** The resident set of a process, bytes (Linux: VmRSS of /proc/PID/status). */
+    private static long rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
 
     private static InetSocketAddress addr(String logLine, String key) {

@@ -93,6 +93,29 @@ class ChannelSecurityTest extends RuntimeTestBase {
     }
 
     @Test
+    void aNewDatapathsPortDescriptionsAreBoundedFarBelowTheStatisticsLimit() throws Exception {
+        // any host can claim a new datapath id: at the handshake its port descriptions may not use the
+        // (default) 128 MiB of the statistics, only what 65536 ports take; it is dropped at once, without
+        // waiting for its other answer (the handshake timeout is far away)
+        OpenFlowRuntime rt = start(options().automaticPolling(false).handshakeTimeout(Duration.ofMinutes(5)).build());
+        FakeSwitch big = new FakeSwitch(0x35, 70_000);          // 4.5 MB in 80 parts
+        big.portDescParts = 80;
+        big.answerDesc = false;
+        big.connect(rt.boundPort());
+        switches.add(big);
+        assertTrue(big.awaitClosed(WAIT), "the controller gave up on the switch");
+        assertFalse(rt.deviceService().isAvailable(deviceId(0x35)));
+        assertEquals(0, rt.stats().forDevice(deviceId(0x35)).connects());
+
+        FakeSwitch most = new FakeSwitch(0x36, 65_279);         // Open vSwitch's largest bridge
+        most.portDescParts = 80;
+        most.connect(rt.boundPort());
+        switches.add(most);
+        await("65279 ports are taken", () -> rt.deviceService().isAvailable(deviceId(0x36)));
+        assertEquals(65_279, rt.deviceService().getPorts(deviceId(0x36)).size());
+    }
+
+    @Test
     void limitsAndTlsSettingsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> OpenFlowOptions.builder().maxMultipartParts(0));
         assertThrows(IllegalArgumentException.class, () -> OpenFlowOptions.builder().maxMultipartBytes(1000));

@@ -78,6 +78,8 @@ final class FakeSwitch implements AutoCloseable {
     volatile boolean closedByPeer;
     /** Parts of the PORT_DESC reply (REPLY_MORE on all but the last). */
     volatile int portDescParts = 1;
+    /** Answer DESC requests (false: an attacker that never does). */
+    volatile boolean answerDesc = true;
     /** Do not send FLOW_REMOVED for deletions (as if the message were lost). */
     volatile boolean suppressFlowRemoved;
     /** Hold FLOW statistics requests unanswered until {@link #releaseFlowStats()}. */
@@ -453,6 +455,9 @@ final class FakeSwitch implements AutoCloseable {
                 }
                 break;
             case DESC:
+                if (!answerDesc) {
+                    break;
+                }
                 send(F.buildDescStatsReply().setXid(xid).setMfrDesc("fwlb tests").setHwDesc("fake")
                         .setSwDesc("FakeSwitch 1.0").setSerialNum("42").setDpDesc("fake datapath").build());
                 break;

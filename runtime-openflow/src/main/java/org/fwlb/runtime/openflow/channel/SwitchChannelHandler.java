@@ -42,6 +42,14 @@ import java.util.concurrent.TimeUnit;
 final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
     private static final Logger log = LoggerFactory.getLogger(SwitchChannelHandler.class);
     private static final int MISS_SEND_LEN_FULL = 0xffff;
+    /**
+     * Largest port description reply at the handshake: 65536 ports of 64 bytes (Open vSwitch has at most
+     * 65279) and their part headers. Any host that reaches the listener can claim a new datapath id, so
+     * it must not get the statistics bound (128 MiB of decoded port objects took the runtime past 1 GiB).
+     */
+    static final long MAX_PORT_DESC_BYTES = 65_536L * 64 + (1 << 16);
+    /** Largest switch description reply at the handshake (one part of 1072 bytes). */
+    static final long MAX_DESC_BYTES = 1 << 16;
 
     private enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_DESCRIPTIONS, ACTIVE, CLOSED }
 
@@ -193,9 +201,17 @@ final class SwitchChannelHandler extends SimpleChannelInboundHandler<Object> {
         conn.send(factory.buildSetConfig().setXid(conn.nextXid())
                 .setFlags(EnumSet.of(OFConfigFlags.FRAG_NORMAL)).setMissSendLen(MISS_SEND_LEN_FULL).build());
         CompletableFuture<List<OFPortDescStatsReply>> ports =
-                conn.stats(factory.buildPortDescStatsRequest().setXid(conn.nextXid()).build());
+                conn.stats(factory.buildPortDescStatsRequest().setXid(conn.nextXid()).build(), MAX_PORT_DESC_BYTES);
         CompletableFuture<List<OFDescStatsReply>> desc =
-                conn.stats(factory.buildDescStatsRequest().setXid(conn.nextXid()).build());
+                conn.stats(factory.buildDescStatsRequest().setXid(conn.nextXid()).build(), MAX_DESC_BYTES);
+        for (CompletableFuture<?> f : List.of(ports, desc)) {
+            // either failing ends the handshake now, not when the other answers (it may never)
+            f.whenComplete((r, e) -> {
+                if (e != null) {
+                    ctx.executor().execute(() -> closeWith("handshake failed: " + rootMessage(e)));
+                }
+            });
+        }
         ports.thenCombine(desc, (p, d) -> {
             List<OFPortDesc> all = new ArrayList<>();
             p.forEach(r -> all.addAll(r.getEntries()));

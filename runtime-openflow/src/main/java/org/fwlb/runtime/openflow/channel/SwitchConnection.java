@@ -79,10 +79,12 @@ public final class SwitchConnection {
         final long seq;
         final CompletableFuture<List<OFMessage>> future = new CompletableFuture<>();
         final List<OFMessage> replies = new ArrayList<>(1);
+        final long maxBytes;
         long bytes;
 
-        Pending(long seq) {
+        Pending(long seq, long maxBytes) {
             this.seq = seq;
+            this.maxBytes = maxBytes;
         }
     }
 
@@ -240,9 +242,22 @@ public final class SwitchConnection {
      * @param <R> reply type
      * @return all reply parts (fails on an ERROR answering it or on disconnect)
      */
-    @SuppressWarnings("unchecked")
     public <R extends OFStatsReply> CompletableFuture<List<R>> stats(OFStatsRequest<R> req) {
-        return request(req).thenApply(list -> (List<R>) (List<?>) list);
+        return stats(req, maxBytes);
+    }
+
+    /**
+     * Sends a multipart request whose reply may have at most {@code limit} bytes (and the configured
+     * bound): the handshake's requests go to a switch nobody has vouched for yet.
+     *
+     * @param req   request with its xid set
+     * @param limit largest reply in bytes
+     * @param <R>   reply type
+     * @return all reply parts (fails on an ERROR answering it, on disconnect or when the reply is larger)
+     */
+    @SuppressWarnings("unchecked")
+    public <R extends OFStatsReply> CompletableFuture<List<R>> stats(OFStatsRequest<R> req, long limit) {
+        return request(req, Math.min(limit, maxBytes)).thenApply(list -> (List<R>) (List<?>) list);
     }
 
     /**
@@ -252,11 +267,15 @@ public final class SwitchConnection {
      * @return the reply message(s)
      */
     public CompletableFuture<List<OFMessage>> request(OFMessage req) {
+        return request(req, maxBytes);
+    }
+
+    private CompletableFuture<List<OFMessage>> request(OFMessage req, long limit) {
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new ConnectionClosedException(deviceId + " is disconnected"));
             }
-            Pending p = new Pending(sendSeq + 1);
+            Pending p = new Pending(sendSeq + 1, limit);
             pending.put(req.getXid(), p);
             send(req);
             return p.future;
@@ -297,10 +316,12 @@ public final class SwitchConnection {
             p.bytes += wireLength;
             done = !(msg instanceof OFStatsReply)
                     || !((OFStatsReply) msg).getFlags().contains(OFStatsReplyFlags.REPLY_MORE);
-            if (msg instanceof OFStatsReply && (p.replies.size() > maxParts || p.bytes > maxBytes)) {
+            if (msg instanceof OFStatsReply && (p.replies.size() > maxParts || p.bytes > p.maxBytes)) {
                 tooLarge = ((OFStatsReply) msg).getStatsType() + " multipart reply xid=" + msg.getXid() + " from "
-                        + deviceId + " has more than " + maxParts + " parts or " + maxBytes
-                        + " bytes (OpenFlowOptions maxMultipartParts/maxMultipartBytes); request failed";
+                        + deviceId + " has more than " + (p.replies.size() > maxParts
+                        ? maxParts + " parts (OpenFlowOptions maxMultipartParts)"
+                        : p.maxBytes + " bytes (" + (p.maxBytes < maxBytes ? "the limit of this request"
+                                                     : "OpenFlowOptions maxMultipartBytes") + ")") + "; request failed";
                 p.replies.clear();
                 done = true;
             }
