@@ -119,6 +119,13 @@ public final class EngineCounters {
         return c == null ? 0 : c.get();
     }
 
+    /** @return placements per member, sorted by member id */
+    public Map<String, Long> placements() {
+        Map<String, Long> out = new TreeMap<>();
+        placedBy.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
     /** @return a sorted snapshot */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
