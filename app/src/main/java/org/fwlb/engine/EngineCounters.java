@@ -14,7 +14,7 @@ public final class EngineCounters {
     /** SYNs punted. */
     public static final String SYN_PUNTS = "synPunts";
     /** Decisions made: each decision point that decided a connection counts one (a FIG 6 connection two:
-     *  firewall and server); also per chosen member as {@code connectionsPlaced:<id>}. */
+     *  firewall and server); per chosen member see {@link #placements()}. */
     public static final String PLACED = "connectionsPlaced";
     /** SYNs of a connection already decided (retransmission, or a reused 5-tuple whose rules were gone). */
     public static final String SYN_FOLLOWED = "synRetransmits";
@@ -84,15 +84,14 @@ public final class EngineCounters {
     }
 
     /**
-     * Counts a placement on a member (kept as {@code connectionsPlaced:<id>}).
+     * Counts a placement on a member (see {@link #placements()}).
      *
      * @param memberId member chosen
      */
     public void placed(String memberId) {
         AtomicLong c = placedBy.get(memberId);
         if (c == null) {
-            c = placedBy.computeIfAbsent(memberId, k -> counters.computeIfAbsent(PLACED + ":" + k,
-                                                                                 n -> new AtomicLong()));
+            c = placedBy.computeIfAbsent(memberId, k -> new AtomicLong());
         }
         c.incrementAndGet();
     }
@@ -126,7 +125,7 @@ public final class EngineCounters {
         return out;
     }
 
-    /** @return a sorted snapshot */
+    /** @return the event counters by name, sorted (placements per member are apart: {@link #placements()}) */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
         counters.forEach((k, v) -> out.put(k, v.get()));

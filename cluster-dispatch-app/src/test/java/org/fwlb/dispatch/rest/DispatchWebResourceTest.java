@@ -204,7 +204,7 @@ class DispatchWebResourceTest {
         TestServices.register(DispatchService.class, refusing);
         RestHarness.Reply r = rest.post("members/srv1/weight", "{\"weight\": 4}");
         assertEquals(400, r.status, r.toString());
-        assertEquals("weight of srv1 is managed by the test", r.json.get("error").asText());
+        assertEquals("weight of srv1 is managed by the test", r.json.get("message").asText());
         assertEquals(400, r.json.get("code").asInt());
         assertTrue(overrides().isEmpty());
         assertEquals(1, ok(rest.get("servers/srv1")).json.get("weight").asInt());
