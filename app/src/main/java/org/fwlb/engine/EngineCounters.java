@@ -1,5 +1,6 @@
 package org.fwlb.engine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,11 @@ public final class EngineCounters {
     public static final String MALFORMED = "malformedPackets";
     /** Exceptions caught in packet processing. */
     public static final String ERRORS = "processingErrors";
+
+    /** Every counter above, so exporters show each from zero (Prometheus counters should not appear late). */
+    public static final List<String> NAMES = List.of(SYN_PUNTS, PLACED, SYN_FOLLOWED, INVALID_SYN, NO_MEMBER,
+            TABLE_FULL, HALF_OPEN_FULL, NO_SERVICE, UNKNOWN_PUNTS, HELD, RST_SENT, FORWARDED, CLOSE_PUNTS,
+            INSTALL_FAILED, REMOVED, ADOPTED, ESTABLISHED, TAGGED, TAGS_READ, FTP_DATA, MALFORMED, ERRORS);
 
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> placedBy = new ConcurrentHashMap<>();

@@ -5,7 +5,6 @@ import org.fwlb.engine.EngineCounters;
 import org.fwlb.engine.Owner;
 
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The engine's share of an application's scrape: the owner's event counters ({@code fwlb_<owner>_<counter>_total},
@@ -28,10 +27,8 @@ public final class EngineExposition {
     public static void write(PrometheusText t, ConnectionEngine engine, Owner owner, int table) {
         String prefix = "fwlb_" + owner.name().toLowerCase(Locale.ROOT) + "_";
         EngineCounters c = engine.counters(owner);
-        for (Map.Entry<String, Long> e : c.snapshot().entrySet()) {
-            if (e.getKey().indexOf(':') < 0) {
-                t.counter(prefix + snake(e.getKey()), "fwlb engine counter " + e.getKey(), e.getValue());
-            }
+        for (String name : EngineCounters.NAMES) {
+            t.counter(prefix + snake(name), "fwlb engine counter " + name, c.get(name));
         }
         t.summary("fwlb_decision_latency_seconds", "Time from a punted SYN to its decided path",
                   engine.timers().decision());

@@ -27,7 +27,7 @@ import java.util.function.IntSupplier;
  * list them): component {@value #COMPONENT}; feature {@code engine} (decision and install latency timers, the
  * connection table's size, packets dropped by the punt meters), one feature per owner ({@code sandwich},
  * {@code dispatch}: its event counters and {@code placements.<member>}) and {@code health}
- * ({@code <member>.transitions}). Owner counters appear as gauges the first sweep after they first count.
+ * ({@code <member>.transitions}). A member's placements appear the first sweep after its first placement.
  */
 final class EngineMetrics {
 
@@ -86,7 +86,7 @@ final class EngineMetrics {
         for (Owner o : Owner.values()) {
             EngineCounters c = ctx.counters(o);
             MetricsFeature f = owners.get(o);
-            for (String name : c.snapshot().keySet()) {
+            for (String name : EngineCounters.NAMES) {
                 gaugeOnce(f, name, () -> c.get(name));
             }
             for (String member : c.placements().keySet()) {
