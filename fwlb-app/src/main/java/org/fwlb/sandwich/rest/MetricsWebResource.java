@@ -14,11 +14,14 @@ import org.onosproject.rest.AbstractWebResource;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.core.Response;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code GET /onos/fwlb/metrics}: the sandwich in the Prometheus text format (same users as the rest of the
- * API): per firewall ({@code firewall} label) placements, live connections, health, eligibility and weight, and
- * the engine's counters, latencies and table; every sample carries this ONOS instance ({@code instance}).
+ * API): per firewall ({@code firewall} label) placements, live connections, health, eligibility and weight, the
+ * placements on servers the firewall dispatchers chose ({@code server}), and the engine's counters, latencies and
+ * table; every sample carries this ONOS instance ({@code instance}).
  */
 @Path("metrics")
 public class MetricsWebResource extends AbstractWebResource {
@@ -30,7 +33,9 @@ public class MetricsWebResource extends AbstractWebResource {
     public Response metrics() {
         PrometheusText t = new PrometheusText("instance", get(ClusterService.class).getLocalNode().id().id());
         ConnectionEngine engine = get(ConnectionEngine.class);
+        Map<String, Long> placements = new TreeMap<>(engine.counters(Owner.SANDWICH).placements());
         for (FirewallStatus f : get(FirewallSandwichService.class).firewalls()) {
+            placements.remove(f.id());
             String id = f.id();
             t.counter("fwlb_firewall_placements", "New connections placed on the firewall by this instance",
                       engine.counters(Owner.SANDWICH).placedOn(id), "firewall", id);
@@ -44,6 +49,9 @@ public class MetricsWebResource extends AbstractWebResource {
             t.gauge("fwlb_firewall_packet_rate", "Packets per second through the firewall's rules", f.packetRate(),
                     "firewall", id);
         }
+        // the rest are the servers a FIG 6 firewall dispatcher chose itself
+        placements.forEach((server, n) -> t.counter("fwlb_server_placements",
+                "New connections placed on the server by this instance", n, "server", server));
         EngineExposition.write(t, engine, Owner.SANDWICH, get(ConnectionStore.class).size());
         return Response.ok(t.text()).type(PrometheusText.CONTENT_TYPE).build();
     }
