@@ -27,7 +27,7 @@ VICTIM = 'fw2'
 
 
 def placed(rt):
-    return {k.split(':', 1)[1]: v for k, v in rt.counters().items() if k.startswith('connectionsPlaced:')}
+    return rt.counters().get('placements', {})
 
 
 def main():

@@ -41,13 +41,20 @@ def counters(rt):
 
 
 def delta(after, before):
-    return {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)
-            if isinstance(after.get(k, 0), int)}
+    """after - before for every number, also in nested objects (the counters' placements)."""
+    out = {}
+    for k in set(after) | set(before):
+        a, b = after.get(k, 0), before.get(k, 0)
+        if isinstance(a, dict) or isinstance(b, dict):
+            out[k] = delta(a or {}, b or {})
+        elif isinstance(a, int):
+            out[k] = a - b
+    return out
 
 
 def placed(d):
     """{member: placements} from a counter delta."""
-    return {k.split(':', 1)[1]: v for k, v in d.items() if k.startswith('connectionsPlaced:') and v}
+    return {k: v for k, v in d.get('placements', {}).items() if v}
 
 
 def set_mode(rt, mode):
@@ -129,7 +136,7 @@ def run_parallel(jobs):
 
 
 def client_port(conn):
-    return int(conn['client'].rsplit(':', 1)[1])
+    return conn['clientPort']
 
 
 # ---- FIG 2: two stages ------------------------------------------------------------------------------------
@@ -225,7 +232,7 @@ class TestFig2:
             t = net.long_transfer('c3', 'http://%s/' % VIP2, 12000000, rate='1M', timeout=60)
             t0 = time.time()
             conn = wait_for(lambda: next((c for c in dconnections(rt, state='established')
-                                          if c['client'].startswith('10.0.1.13:') and c['path']['server']), None), 10,
+                                          if c['clientIp'] == '10.0.1.13' and c['path']['server']), None), 10,
                             what='the long transfer pinned')
             pinned, stage = conn['path']['server'], conn['path']['dispatchers'][-1]
             sibling = {'srv1': 'srv2', 'srv2': 'srv1', 'srv3': 'srv4', 'srv4': 'srv3'}[pinned]
@@ -271,7 +278,7 @@ class TestFig2:
         wait_ready(fig2)
         t = net.long_transfer('c2', 'http://%s/' % VIP2, 5000000, rate='1M', timeout=40)
         conn = wait_for(lambda: next((c for c in dconnections(rt, state='established')
-                                      if c['client'].startswith('10.0.1.12:') and c['path']['server']), None), 10, what='transfer pinned')
+                                      if c['clientIp'] == '10.0.1.12' and c['path']['server']), None), 10, what='transfer pinned')
         survivor = conn['path']['server']
         victim = {'srv1': 'srv3', 'srv2': 'srv4', 'srv3': 'srv1', 'srv4': 'srv2'}[survivor]   # other stage
         try:
@@ -492,7 +499,7 @@ class TestFig7:
                 served[s] = served.get(s, 0) + n
         assert set(served) == {'srv%d' % i for i in range(1, 7)}, served
         # the firewalls: each carried what the sandwich placed on it, both ways, nothing invalid
-        per_fw = {fw: sw.get('connectionsPlaced:' + fw, 0) for fw in FIREWALLS}
+        per_fw = {fw: sw['placements'].get(fw, 0) for fw in FIREWALLS}
         assert sum(per_fw.values()) == 300, evidence
         assert fw_accepted(net) == per_fw, (fw_accepted(net), evidence)
         for fw in FIREWALLS:
@@ -637,13 +644,13 @@ class TestFig8:
             for s, n in r.servers.items():
                 served[s] = served.get(s, 0) + n
         assert sum(served.values()) == 240 and {'d7a', 'd7b'} <= set(served), served
-        per_fw = {fw: sw.get('connectionsPlaced:' + fw, 0) for fw in FIREWALLS}
+        per_fw = {fw: sw['placements'].get(fw, 0) for fw in FIREWALLS}
         assert sum(per_fw.values()) == 240, evidence
         assert fw_accepted(net) == per_fw, (fw_accepted(net), evidence)
         for fw in FIREWALLS:
             assert fwc[fw]['invalid']['packets'] == 0, evidence
             assert fwc[fw]['est_from_inside']['packets'] >= 2 * per_fw[fw], evidence
-        via_l7 = d.get('connectionsPlaced:d7a', 0) + d.get('connectionsPlaced:d7b', 0)
+        via_l7 = d['placements'].get('d7a', 0) + d['placements'].get('d7b', 0)
         assert via_l7 == served['d7a'] + served['d7b'], (via_l7, served, d)
         punts = sw.get('synPunts', 0) + d.get('synPunts', 0)
         if mode == 'whole-path':

@@ -56,8 +56,7 @@ def pinned_flows(t):
 
 
 def placed(rt):
-    c = rt.counters()
-    return {k.split(':', 1)[1]: v for k, v in c.items() if k.startswith('connectionsPlaced:')}
+    return rt.counters().get('placements', {})
 
 
 def delta(after, before):
@@ -137,7 +136,7 @@ def long_transfers(net, host, n, size=6000000, rate='1M', timeout=60):
 
 def firewall_of_client_port(rt, port):
     for c in rt.connections():
-        if c['client'].endswith(':%d' % port):
+        if c['clientPort'] == port:
             return c['firewall']
     return None
 

@@ -91,6 +91,9 @@ public final class DispatchJsonViews {
         FlowKey f = e.flow();
         n.put("key", e.key().toString());
         n.put("client", Ip4.format(f.srcIp()) + ":" + f.srcPort());
+        // the same as fields, so a script need not split the display form
+        n.put("clientIp", Ip4.format(f.srcIp()));
+        n.put("clientPort", f.srcPort());
         n.put("vip", Ip4.format(f.dstIp()) + ":" + f.dstPort());
         ObjectNode path = n.putObject("path");
         path.put("firewall", e.path().firewallId().orElse(null));

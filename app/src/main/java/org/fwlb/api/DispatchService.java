@@ -99,4 +99,11 @@ public interface DispatchService {
      * @return statuses in configuration order
      */
     java.util.List<L7Status> l7Dispatchers();
+
+    /**
+     * Returns the new connections this instance placed on each stage dispatcher and server.
+     *
+     * @return member id to placements
+     */
+    Map<String, Long> placements();
 }

@@ -51,4 +51,11 @@ public interface FirewallSandwichService {
      * @return descriptions by traffic class id
      */
     Map<String, String> policies();
+
+    /**
+     * Returns the new connections this instance placed on each firewall.
+     *
+     * @return firewall id to placements
+     */
+    Map<String, Long> placements();
 }

@@ -46,6 +46,9 @@ public final class JsonViews {
         ObjectNode n = mapper.createObjectNode();
         FlowKey f = e.flow();
         n.put("client", Ip4.format(f.srcIp()) + ":" + f.srcPort());
+        // the same as fields, so a script need not split the display form
+        n.put("clientIp", Ip4.format(f.srcIp()));
+        n.put("clientPort", f.srcPort());
         n.put("service", Ip4.format(f.dstIp()) + ":" + f.dstPort());
         n.put("firewall", e.path().firewallId().orElse(null));
         n.put("dispatchers", String.join(",", e.path().dispatcherIds()));

@@ -66,4 +66,25 @@ public interface ConnectionEngine extends ListenerService<ConnectionEvent, Conne
      * @return device id to "ready" or what it waits for (empty when no device is configured)
      */
     java.util.Map<String, String> readiness();
+
+    /**
+     * Returns the decision and install latency timers.
+     *
+     * @return timers
+     */
+    EngineTimers timers();
+
+    /**
+     * Returns the packets the punt meters dropped, per device.
+     *
+     * @return device to packets
+     */
+    java.util.Map<org.onosproject.net.DeviceId, Long> puntMeterDrops();
+
+    /**
+     * Returns how often each member's health state changed.
+     *
+     * @return member id to transitions
+     */
+    java.util.Map<String, Long> healthTransitions();
 }

@@ -76,7 +76,9 @@ public final class ConnectionInstaller {
             c.inc(EngineCounters.HALF_OPEN_FULL);
             return;
         }
+        long started = System.nanoTime();
         PathPlanner.Decision d = planner.decide(plan, point, p, e, false);
+        ctx.timers().decided(started);
         if (d.refusal != null) {
             c.inc(d.refusal);
             return;
@@ -153,9 +155,11 @@ public final class ConnectionInstaller {
         ctx.applying(rules);
         FlowRuleOperations.Builder ops = FlowRuleOperations.builder();
         rules.forEach(ops::add);
+        long applied = System.nanoTime();
         ctx.flowRules.apply(ops.build(new FlowRuleOperationsContext() {
             @Override
             public void onSuccess(FlowRuleOperations o) {
+                ctx.timers().installed(applied);
                 ctx.pending.remove(pendingKey);
                 ConnectionEntry cur = ctx.connections.get(key);
                 if (cur == null || cur.createdMillis() != pinned.createdMillis() || !ctx.active()) {

@@ -44,6 +44,7 @@ public final class EngineContext {
     private volatile HashBuckets firewallBuckets = HashBuckets.assign(java.util.List.of(), HashBuckets.DEFAULT_BUCKETS);
     private volatile Map<Dispatcher, Map<VirtualService, HashBuckets>> stageBuckets = Map.of();
     private volatile boolean active = true;
+    private volatile EngineTimers timers = new EngineTimers();
 
     /** Decisions whose rules are being installed, by connection (and decision point). */
     final Set<Object> pending = ConcurrentHashMap.newKeySet();
@@ -113,6 +114,20 @@ public final class EngineContext {
      */
     public EngineCounters counters(Owner owner) {
         return counters.get(owner);
+    }
+
+    /** @return the latency timers */
+    public EngineTimers timers() {
+        return timers;
+    }
+
+    /**
+     * Sets the latency timers (the component's, registered with ONOS's MetricsService).
+     *
+     * @param t timers
+     */
+    public void timers(EngineTimers t) {
+        this.timers = java.util.Objects.requireNonNull(t);
     }
 
     /** @return the rule builder (with the owners' application ids) */

@@ -1,5 +1,6 @@
 package org.fwlb.engine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,7 @@ public final class EngineCounters {
     /** SYNs punted. */
     public static final String SYN_PUNTS = "synPunts";
     /** Decisions made: each decision point that decided a connection counts one (a FIG 6 connection two:
-     *  firewall and server); also per chosen member as {@code connectionsPlaced:<id>}. */
+     *  firewall and server); per chosen member see {@link #placements()}. */
     public static final String PLACED = "connectionsPlaced";
     /** SYNs of a connection already decided (retransmission, or a reused 5-tuple whose rules were gone). */
     public static final String SYN_FOLLOWED = "synRetransmits";
@@ -57,6 +58,11 @@ public final class EngineCounters {
     /** Exceptions caught in packet processing. */
     public static final String ERRORS = "processingErrors";
 
+    /** Every counter above, so exporters show each from zero (Prometheus counters should not appear late). */
+    public static final List<String> NAMES = List.of(SYN_PUNTS, PLACED, SYN_FOLLOWED, INVALID_SYN, NO_MEMBER,
+            TABLE_FULL, HALF_OPEN_FULL, NO_SERVICE, UNKNOWN_PUNTS, HELD, RST_SENT, FORWARDED, CLOSE_PUNTS,
+            INSTALL_FAILED, REMOVED, ADOPTED, ESTABLISHED, TAGGED, TAGS_READ, FTP_DATA, MALFORMED, ERRORS);
+
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> placedBy = new ConcurrentHashMap<>();
 
@@ -84,15 +90,14 @@ public final class EngineCounters {
     }
 
     /**
-     * Counts a placement on a member (kept as {@code connectionsPlaced:<id>}).
+     * Counts a placement on a member (see {@link #placements()}).
      *
      * @param memberId member chosen
      */
     public void placed(String memberId) {
         AtomicLong c = placedBy.get(memberId);
         if (c == null) {
-            c = placedBy.computeIfAbsent(memberId, k -> counters.computeIfAbsent(PLACED + ":" + k,
-                                                                                 n -> new AtomicLong()));
+            c = placedBy.computeIfAbsent(memberId, k -> new AtomicLong());
         }
         c.incrementAndGet();
     }
@@ -119,7 +124,14 @@ public final class EngineCounters {
         return c == null ? 0 : c.get();
     }
 
-    /** @return a sorted snapshot */
+    /** @return placements per member, sorted by member id */
+    public Map<String, Long> placements() {
+        Map<String, Long> out = new TreeMap<>();
+        placedBy.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** @return the event counters by name, sorted (placements per member are apart: {@link #placements()}) */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
         counters.forEach((k, v) -> out.put(k, v.get()));

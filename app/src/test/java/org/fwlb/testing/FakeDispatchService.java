@@ -98,6 +98,14 @@ public final class FakeDispatchService implements DispatchService {
         return counters;
     }
 
+    /** Placements per member a test sets. */
+    public final Map<String, Long> placements = new java.util.TreeMap<>();
+
+    @Override
+    public Map<String, Long> placements() {
+        return placements;
+    }
+
     private void known(String id) {
         if (refuse != null) {
             throw new IllegalArgumentException(refuse);

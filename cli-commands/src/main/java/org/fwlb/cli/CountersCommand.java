@@ -16,8 +16,12 @@ import java.util.Map;
 public class CountersCommand extends AbstractShellCommand {
     @Override
     protected void doExecute() {
-        for (Map.Entry<String, Long> e : get(FirewallSandwichService.class).counters().entrySet()) {
+        FirewallSandwichService s = get(FirewallSandwichService.class);
+        for (Map.Entry<String, Long> e : s.counters().entrySet()) {
             print("%-22s %d", e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Long> e : s.placements().entrySet()) {
+            print("%-22s %d", "placed on " + e.getKey(), e.getValue());
         }
     }
 }

@@ -18,14 +18,19 @@ public class DispatchCountersCommand extends AbstractShellCommand {
     @Override
     protected void doExecute() {
         Map<String, Long> counters = get(DispatchService.class).counters();
+        Map<String, Long> placements = get(DispatchService.class).placements();
         if (outputJson()) {
             ObjectNode n = mapper().createObjectNode();
             counters.forEach(n::put);
+            placements.forEach(n.putObject("placements")::put);
             print("%s", n);
             return;
         }
         for (Map.Entry<String, Long> e : counters.entrySet()) {
             print("%-26s %d", e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Long> e : placements.entrySet()) {
+            print("%-26s %d", "placed on " + e.getKey(), e.getValue());
         }
     }
 }

@@ -71,7 +71,13 @@ class ControlAuthTest {
         assertEquals(200, call(d, "GET", "/health", Fixture.READ_AUTH).statusCode());
         assertEquals(200, call(d, "GET", "/stats", Fixture.ADMIN_AUTH).statusCode());
         assertEquals(401, call(d, "PUT", "/servers/s1", null).statusCode());
-        assertEquals(403, call(d, "PUT", "/servers/s1", Fixture.READ_AUTH).statusCode(), "read role cannot change");
+        HttpResponse<String> forbidden = call(d, "PUT", "/servers/s1", Fixture.READ_AUTH);
+        assertEquals(403, forbidden.statusCode(), "read role cannot change");
+        // ONOS's error shape, as the controller's REST APIs answer
+        com.fasterxml.jackson.databind.JsonNode err = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(forbidden.body());
+        assertEquals(403, err.path("code").asInt(), forbidden.body());
+        assertEquals("role admin required", err.path("message").asText(), forbidden.body());
         assertEquals(1, d.registry().get("s1").weight());
         assertEquals(200, call(d, "PUT", "/servers/s1", Fixture.ADMIN_AUTH).statusCode());
         assertEquals(3, d.registry().get("s1").weight());

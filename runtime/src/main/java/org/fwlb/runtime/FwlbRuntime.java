@@ -17,6 +17,9 @@ import org.fwlb.runtime.core.SingleNodeClusterService;
 import org.fwlb.runtime.netcfg.NetcfgDocument;
 import org.fwlb.runtime.netcfg.OpenFlowDeviceConfig;
 import org.fwlb.runtime.netcfg.RuntimeNetworkConfigManager;
+import org.fwlb.runtime.metrics.OpenFlowCounters;
+import org.fwlb.runtime.metrics.RuntimeMetricsService;
+import org.onlab.metrics.MetricsService;
 import org.fwlb.runtime.registry.RuntimeDirectories;
 import org.fwlb.runtime.registry.ServiceRegistry;
 import org.fwlb.runtime.rest.RestSecurity;
@@ -82,6 +85,7 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
     private final NetworkServices network;
     private DeviceListener deviceListener;
     private RestServer rest;
+    private final RuntimeMetricsService metricsService;
     private volatile boolean started;
     private volatile boolean stopped;
 
@@ -103,6 +107,7 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
         this.bundles = BundleClassPath.apply(b.bundles != null ? List.copyOf(b.bundles) : BundleInfo.scan(b.classLoader),
                                              b.classLoader);
         this.network = b.network;
+        this.metricsService = new RuntimeMetricsService();
         this.cli = new CliService(registry, () -> CommandCatalog.scan(bundles, x -> true, RuntimeCommands.all()));
     }
 
@@ -173,6 +178,10 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
         registry.registerBuiltIn(LogicalClockService.class,
                                  new RuntimeLogicalClockService(storageService.backend()));
         registry.registerBuiltIn(AuditService.class, new RuntimeAuditService());
+        registry.registerBuiltIn(MetricsService.class, metricsService);
+        if (network != null && network.openflowStats() != null) {
+            OpenFlowCounters.register(metricsService, network.openflowStats());
+        }
         registry.registerBuiltIn(EventDeliveryService.class, dispatcher);
         registry.register(List.of(NetworkConfigRegistry.class.getName(), NetworkConfigService.class.getName()),
                           netcfg, Map.of(), ServiceRegistry.RUNTIME);
@@ -347,6 +356,12 @@ public final class FwlbRuntime implements RuntimeInfo, AutoCloseable {
                 + ", rest " + (rest == null ? "off" : ":" + rest.boundPort())
                 + ", " + active + " components active"
                 + (notActive > 0 ? ", " + notActive + " NOT active (see log or runtime:components)" : "");
+    }
+
+    @Override
+    public ObjectNode openflow() {
+        return network == null || network.openflowStats() == null ? new ObjectMapper().createObjectNode()
+                : OpenFlowCounters.json(network.openflowStats());
     }
 
     @Override

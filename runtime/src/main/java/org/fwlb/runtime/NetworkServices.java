@@ -46,6 +46,15 @@ public interface NetworkServices extends AutoCloseable {
     }
 
     /**
+     * The southbound's OpenFlow message counters, if it speaks OpenFlow.
+     *
+     * @return counters, or null
+     */
+    default org.fwlb.runtime.openflow.OpenFlowStats openflowStats() {
+        return null;
+    }
+
+    /**
      * Starts talking to switches (called once components are active, so their packet processors and
      * packet requests are in place when switches connect).
      *

@@ -38,6 +38,11 @@ public final class OpenFlowNetworkServices implements NetworkServices {
     }
 
     @Override
+    public org.fwlb.runtime.openflow.OpenFlowStats openflowStats() {
+        return openflow.stats();
+    }
+
+    @Override
     public DeviceService deviceService() {
         return openflow.deviceService();
     }

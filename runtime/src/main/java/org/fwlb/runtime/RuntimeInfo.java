@@ -18,4 +18,7 @@ public interface RuntimeInfo {
 
     /** @return the full status report (as GET /fwlb-runtime/status) */
     ObjectNode status();
+
+    /** @return the southbound's OpenFlow message counters (as GET /fwlb-runtime/openflow); empty without one */
+    ObjectNode openflow();
 }

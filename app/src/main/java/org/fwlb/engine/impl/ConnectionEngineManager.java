@@ -15,6 +15,7 @@ import org.fwlb.engine.EngineCounters;
 import org.fwlb.engine.EnginePacketProcessor;
 import org.fwlb.engine.EnginePlan;
 import org.fwlb.engine.EngineSettings;
+import org.fwlb.engine.EngineTimers;
 import org.fwlb.engine.FirewallRates;
 import org.fwlb.engine.HashBuckets;
 import org.fwlb.engine.Lifecycle;
@@ -23,6 +24,7 @@ import org.fwlb.engine.Owner;
 import org.fwlb.engine.PathPlanner;
 import org.fwlb.engine.Segments;
 import org.fwlb.model.ConnectionEntry;
+import org.onlab.metrics.MetricsService;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
@@ -119,6 +121,9 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected ConnectionStore connectionStore;
 
+    @Reference(cardinality = ReferenceCardinality.MANDATORY)
+    protected MetricsService metricsService;
+
     // The properties (read into EngineSettings, see EngineProperties); named fields for ONOS's cfgdef catalogue.
     /** Punted TCP packets per second and device (meter); 0 = no meter. */
     private int puntRatePps = PUNT_RATE_PPS_DEFAULT;
@@ -142,7 +147,10 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private int sweepIntervalMs = SWEEP_INTERVAL_MS_DEFAULT;
 
     private final FwlbTopologyListener topologyListener = e -> submit(() -> this.reactions.apply(e.subject()));
-    private final MemberStateListener memberListener = e -> submit(() -> this.reactions.memberChanged(e.subject()));
+    private final MemberStateListener memberListener = e -> {
+        this.metrics.transition(e.subject());
+        submit(() -> this.reactions.memberChanged(e.subject()));
+    };
     private final DeviceListener deviceListener = this::deviceEvent;
     private final MastershipListener mastershipListener = this::mastershipEvent;
     private final FlowRuleListener flowListener = this::flowEvent;
@@ -152,6 +160,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private PathPlanner planner;
     private Lifecycle lifecycle;
     private FirewallRates rates;
+    private EngineMetrics metrics;
     private BaseRuleSync base;
     private Reactions reactions;
     private PacketProcessor processor;
@@ -169,6 +178,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
                                       id -> rateRef[0] == null ? 0.0 : rateRef[0].rate(id));
         ctx = new EngineContext(connectionStore, flowRuleService, packetService, members, master);
         ctx.settings(EngineProperties.read(context, ctx.settings(), log));
+        metrics = new EngineMetrics(metricsService, ctx, connectionStore::size, meterService, core);
         rates = new FirewallRates(ctx);
         rateRef[0] = rates;
         planner = new PathPlanner(ctx);
@@ -205,6 +215,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         eventDispatcher.removeSink(ConnectionEvent.class);
         cfgService.unregisterProperties(getClass(), false);
         timers.shutdownNow();
+        metrics.remove();
         events.shutdown();
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
@@ -238,10 +249,16 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         try {
             long now = System.currentTimeMillis();
             rates.sample(ctx.plan().topology(), now);
+            publishMetrics();
             submit(() -> lifecycle.sweep(ctx.plan(), now));
         } catch (RuntimeException e) {
             log.warn("engine sweep failed", e);
         }
+    }
+
+    /** Registers the metrics of counters that appeared since the last sweep. */
+    void publishMetrics() {
+        metrics.sweep(ctx);
     }
 
     private void submit(Runnable r) {
@@ -326,6 +343,21 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     @Override
     public HashBuckets firewallBuckets() {
         return ctx.firewallBuckets();
+    }
+
+    @Override
+    public EngineTimers timers() {
+        return ctx.timers();
+    }
+
+    @Override
+    public java.util.Map<DeviceId, Long> puntMeterDrops() {
+        return metrics.puntMeterDrops();
+    }
+
+    @Override
+    public java.util.Map<String, Long> healthTransitions() {
+        return metrics.transitions();
     }
 
     @Override

@@ -109,6 +109,36 @@ class ConnectionEngineManagerTest {
     }
 
     @Test
+    void publishesLatenciesTableSizePlacementsAndHealthTransitionsThroughOnosMetricsService() {
+        FwlbTopology t = ExampleConfigs.topology(1);
+        started(t, Map.of(), Owner.SANDWICH);
+        ConnectionEntry a = place(40000, "10.0.2.21", 80);
+        place(40001, "10.0.2.21", 80);
+        h.engine.publishMetrics();
+        java.util.Map<String, com.codahale.metrics.Metric> m = h.metrics.getMetrics();
+        assertEquals(2, ((com.codahale.metrics.Timer) m.get("fwlb.engine.decisionLatency")).getCount());
+        assertEquals(2, ((com.codahale.metrics.Timer) m.get("fwlb.engine.installLatency")).getCount());
+        assertEquals(2, ((com.codahale.metrics.Gauge<?>) m.get("fwlb.engine.connectionTable")).getValue());
+        assertEquals(2L, ((com.codahale.metrics.Gauge<?>) m.get("fwlb.sandwich.synPunts")).getValue());
+        String fw = a.path().firewallId().get();
+        assertEquals(h.engine.counters(Owner.SANDWICH).placedOn(fw),
+                     ((com.codahale.metrics.Gauge<?>) m.get("fwlb.sandwich.placements." + fw)).getValue());
+        assertTrue(h.engine.timers().decision().getSnapshot().getMax() > 0, "a decision takes some nanoseconds");
+
+        h.states.setAdminState("fw1", AdminState.DOWN);
+        h.drain();
+        assertEquals(1, h.engine.healthTransitions().get("fw1"));
+        assertEquals(1, ((com.codahale.metrics.Counter) h.metrics.getMetrics().get("fwlb.health.fw1.transitions"))
+                .getCount());
+
+        h.engine.stop();
+        org.onlab.metrics.MetricsManager metrics = h.metrics;
+        h = null;
+        assertTrue(metrics.getMetrics().keySet().stream().noneMatch(n -> n.startsWith("fwlb.")),
+                   "deactivation removes the metrics: " + metrics.getMetrics().keySet());
+    }
+
+    @Test
     void connectionListenersHearTheTablesEvents() {
         FwlbTopology t = ExampleConfigs.topology(1);
         started(t, Map.of(), Owner.SANDWICH);

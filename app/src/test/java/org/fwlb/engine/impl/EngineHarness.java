@@ -83,6 +83,8 @@ public final class EngineHarness {
     public final Devices devices = new Devices();
     public final Mastership mastership = new Mastership();
     public final Meters meters = new Meters();
+    /** ONOS's own MetricsService implementation (onlab-misc), as ONOS's core runs it. */
+    public final org.onlab.metrics.MetricsManager metrics = new org.onlab.metrics.MetricsManager();
     public final Topology topology;
     public final Engine engine = new Engine();
 
@@ -104,6 +106,7 @@ public final class EngineHarness {
         engine.mastershipService = mastership;
         engine.topologyService = topology;
         engine.memberStateService = states;
+        engine.metricsService = metrics;
         engine.connectionStore = store;
         setEventDispatcher(engine);
     }

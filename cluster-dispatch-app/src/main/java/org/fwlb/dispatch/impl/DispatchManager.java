@@ -264,6 +264,11 @@ public class DispatchManager implements DispatchService {
     }
 
     @Override
+    public Map<String, Long> placements() {
+        return engine.counters(Owner.DISPATCH).placements();
+    }
+
+    @Override
     public void l7Report(String dispatcherId, L7Report report) {
         if (report == null) {
             throw new IllegalArgumentException("report must not be empty");

@@ -13,7 +13,8 @@ public class ClusterDispatchWebApplication extends AbstractWebApplication {
     @Override
     public Set<Class<?>> getClasses() {
         Set<Class<?>> classes = new LinkedHashSet<>(getClasses(DispatchTreeWebResource.class,
-                DispatchWebResource.class, L7WebResource.class, org.fwlb.api.ReadinessWebResource.class));
+                DispatchWebResource.class, L7WebResource.class, org.fwlb.api.ReadinessWebResource.class,
+                MetricsWebResource.class));
         // ONOS's rules plus the L7/3 reporters' role (see DispatchAuthorizationFilter)
         classes.remove(AuthorizationFilter.class);
         classes.add(DispatchAuthorizationFilter.class);

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * Hierarchical dispatch: virtual services with their dispatch trees, the dispatchers and servers with
  * their effective state, operator overrides (admin state, weight), the connections placed through the
  * stages and the counters. An unknown id answers 404 and a malformed request 400, each with
- * {"code": ..., "error": "..."}; nothing changes then.
+ * {"code": ..., "message": "..."} (ONOS's error shape, as every fwlb REST API); nothing changes then.
  */
 @Path("")
 public class DispatchWebResource extends AbstractWebResource {
@@ -257,6 +257,7 @@ public class DispatchWebResource extends AbstractWebResource {
     public Response counters() {
         ObjectNode root = mapper().createObjectNode();
         get(DispatchService.class).counters().forEach(root::put);
+        get(DispatchService.class).placements().forEach(root.putObject("placements")::put);
         return ok(root).build();
     }
 
@@ -300,7 +301,7 @@ public class DispatchWebResource extends AbstractWebResource {
     private Response error(Response.Status status, String message) {
         ObjectNode n = mapper().createObjectNode();
         n.put("code", status.getStatusCode());
-        n.put("error", message);
+        n.put("message", message);
         return Response.status(status).entity(n).type(MediaType.APPLICATION_JSON).build();
     }
 }

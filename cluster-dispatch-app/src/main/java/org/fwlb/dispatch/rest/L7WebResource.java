@@ -264,7 +264,7 @@ public class L7WebResource extends AbstractWebResource {
     private Response error(Response.Status status, String message) {
         ObjectNode n = mapper().createObjectNode();
         n.put("code", status.getStatusCode());
-        n.put("error", message);
+        n.put("message", message);
         return Response.status(status).entity(n).type(MediaType.APPLICATION_JSON).build();
     }
 

@@ -204,7 +204,7 @@ class DispatchWebResourceTest {
         TestServices.register(DispatchService.class, refusing);
         RestHarness.Reply r = rest.post("members/srv1/weight", "{\"weight\": 4}");
         assertEquals(400, r.status, r.toString());
-        assertEquals("weight of srv1 is managed by the test", r.json.get("error").asText());
+        assertEquals("weight of srv1 is managed by the test", r.json.get("message").asText());
         assertEquals(400, r.json.get("code").asInt());
         assertTrue(overrides().isEmpty());
         assertEquals(1, ok(rest.get("servers/srv1")).json.get("weight").asInt());
@@ -238,6 +238,8 @@ class DispatchWebResourceTest {
             }
         }
         assertEquals("10.0.0.1:40001", first.get("client").asText());
+        assertEquals("10.0.0.1", first.get("clientIp").asText());
+        assertEquals(40001, first.get("clientPort").asInt());
         assertEquals("10.0.2.100:80", first.get("vip").asText());
         assertEquals("tcp 10.0.0.1:40001 <-> 10.0.2.100:80", first.get("key").asText());
         assertEquals("fw2", first.get("path").get("firewall").asText());
@@ -288,6 +290,11 @@ class DispatchWebResourceTest {
         assertEquals(1, c.get(EngineCounters.SYN_PUNTS).asLong());
         assertEquals(1, c.get(EngineCounters.PLACED).asLong());
         assertEquals(1, c.get("connectionsThroughStages").asLong());
+        // placements per member: one structured object, no flat "connectionsPlaced:<id>" keys
+        JsonNode placements = c.get("placements");
+        assertEquals(1, placements.size(), c.toString());
+        assertEquals(1, placements.fields().next().getValue().asLong(), c.toString());
+        c.fieldNames().forEachRemaining(n -> assertFalse(n.contains(":"), n));
         assertEquals(1, ok(rest.get("connections")).json.get("count").asInt());
     }
 

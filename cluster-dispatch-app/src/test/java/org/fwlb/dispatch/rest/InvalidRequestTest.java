@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every fixture in src/test/resources/invalid/ is a refused request: {"request": "METHOD path", "body":
  * raw text (optional), "status": 400 or 404, "error": text the message must contain}. Each must get that
- * status with {"code", "error"} and change nothing (no call reached the service's setters, and every
+ * status with {"code", "message"} and change nothing (no call reached the service's setters, and every
  * member reads the same as before).
  */
 class InvalidRequestTest {
@@ -86,7 +86,7 @@ class InvalidRequestTest {
 
         assertEquals(f.get("status").asInt(), r.status, fixture + ": " + r);
         assertEquals(r.status, r.json.get("code").asInt(), r.toString());
-        String error = r.json.get("error").asText();
+        String error = r.json.get("message").asText();
         assertTrue(error.contains(f.get("error").asText()), fixture + ": error was: " + error);
         assertEquals(List.of(), dispatch.changes, fixture + " changed something");
         assertEquals(before, snapshot(), fixture + " changed a member");

@@ -225,6 +225,11 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     }
 
     @Override
+    public Map<String, Long> placements() {
+        return engine.counters(Owner.SANDWICH).placements();
+    }
+
+    @Override
     public Map<String, String> policies() {
         Map<String, String> out = new LinkedHashMap<>();
         for (TrafficClass tc : topologyService.topology().trafficClasses()) {

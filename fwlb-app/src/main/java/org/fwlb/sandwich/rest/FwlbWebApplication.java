@@ -10,6 +10,7 @@ import java.util.Set;
 public class FwlbWebApplication extends AbstractWebApplication {
     @Override
     public Set<Class<?>> getClasses() {
-        return getClasses(SandwichWebResource.class, org.fwlb.api.ReadinessWebResource.class);
+        return getClasses(SandwichWebResource.class, org.fwlb.api.ReadinessWebResource.class,
+                          MetricsWebResource.class);
     }
 }

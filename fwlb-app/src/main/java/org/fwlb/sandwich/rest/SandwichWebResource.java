@@ -144,9 +144,11 @@ public class SandwichWebResource extends AbstractWebResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response counters() {
         ObjectNode root = mapper().createObjectNode();
-        for (Map.Entry<String, Long> e : get(FirewallSandwichService.class).counters().entrySet()) {
+        FirewallSandwichService s = get(FirewallSandwichService.class);
+        for (Map.Entry<String, Long> e : s.counters().entrySet()) {
             root.put(e.getKey(), e.getValue());
         }
+        s.placements().forEach(root.putObject("placements")::put);
         return ok(root).build();
     }
 

@@ -129,7 +129,8 @@ final class SimInstance {
         members.start();
         store = TestConnectionStores.on(net.storage);
         engine = inject(new Engine(), core, new ComponentConfigAdapter(), devices, packets, flows, meters,
-                        mastership, cluster, topology, members, store, new SyncEventDeliveryService());
+                        mastership, cluster, topology, members, store, new SyncEventDeliveryService(),
+                        new org.onlab.metrics.MetricsManager());
         engine.start(EngineHarness.context(engineProps));
         sandwich = inject(new Sandwich(), core, new ComponentConfigAdapter(), devices, packets, flows, meters,
                           mastership, cluster, topology, members, store, engine);
@@ -300,7 +301,8 @@ final class SimInstance {
                 int m = f.getModifiers();
                 Class<?> type = f.getType();
                 if (!Modifier.isProtected(m) || Modifier.isFinal(m) || Modifier.isStatic(m) || !type.isInterface()
-                        || !(type.getName().startsWith("org.onosproject.") || type.getName().startsWith("org.fwlb."))) {
+                        || !(type.getName().startsWith("org.onosproject.") || type.getName().startsWith("org.fwlb.")
+                            || type.getName().startsWith("org.onlab."))) {
                     continue;
                 }
                 List<Object> matches = new ArrayList<>();

@@ -167,6 +167,10 @@ class FirewallSandwichManagerTest {
         assertEquals(1L, c.get("connectionsPinned"));
         assertEquals(h.engine.counters(Owner.SANDWICH).snapshot().get(EngineCounters.PLACED),
                      c.get(EngineCounters.PLACED));
+        // per firewall: the structured placements, not flat keys among the counters
+        String fw = m.connections(null).get(0).path().firewallId().get();
+        assertEquals(Map.of(fw, 1L), m.placements());
+        assertTrue(c.keySet().stream().noneMatch(k -> k.contains(":")), c.toString());
     }
 
     @Test

@@ -202,7 +202,7 @@ public final class ControlServer {
                 r = handle(req);
             } catch (RuntimeException e) {
                 Log.warn("control_error", "error", String.valueOf(e));
-                r = respond(500, error("internal error"));
+                r = error(500, "internal error");
             }
             if (!keepAlive) {
                 r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -221,11 +221,11 @@ public final class ControlServer {
 
     private FullHttpResponse handle(FullHttpRequest req) {
         if (req.decoderResult().isFailure()) {
-            return respond(400, error("bad request"));
+            return error(400, "bad request");
         }
         Cred who = authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (who == null) {
-            FullHttpResponse r = respond(401, error("credentials required"));
+            FullHttpResponse r = error(401, "credentials required");
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"fwlb-l7\", charset=\"UTF-8\"");
             return r;
         }
@@ -240,7 +240,7 @@ public final class ControlServer {
                 return get(method, health);
             case "/metrics":
                 if (!method.equals("GET")) {
-                    return respond(405, error("use GET"));
+                    return error(405, "use GET");
                 }
                 FullHttpResponse m = text(200, metrics.get());
                 m.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -249,13 +249,13 @@ public final class ControlServer {
                 if (path.startsWith("/servers/")) {
                     return servers(req, path.substring("/servers/".length()), method, who);
                 }
-                return respond(404, error("no such resource: " + path));
+                return error(404, "no such resource: " + path);
         }
     }
 
     private FullHttpResponse get(String method, Supplier<JsonNode> view) {
         if (!method.equals("GET")) {
-            return respond(405, error("use GET"));
+            return error(405, "use GET");
         }
         JsonNode n = view.get();
         int status = n.has("status") && !"up".equals(n.get("status").asText()) ? 503 : 200;
@@ -265,7 +265,7 @@ public final class ControlServer {
     private FullHttpResponse servers(FullHttpRequest req, String id, String method, Cred who) {
         var b = registry.get(id);
         if (b == null) {
-            return respond(404, error("unknown server '" + id + "'"));
+            return error(404, "unknown server '" + id + "'");
         }
         switch (method) {
             case "GET":
@@ -273,7 +273,7 @@ public final class ControlServer {
             case "PUT":
             case "POST":
                 if (!who.admin) {
-                    return respond(403, error("role admin required"));
+                    return error(403, "role admin required");
                 }
                 try {
                     JsonNode body = json.readTree(req.content().toString(StandardCharsets.UTF_8));
@@ -302,17 +302,18 @@ public final class ControlServer {
                     Log.info("control_change", "user", who.user == null ? "token" : who.user, "server", id);
                     return respond(200, Views.server(registry.get(c.id())));
                 } catch (ConfigException e) {
-                    return respond(400, error(e.getMessage()));
+                    return error(400, e.getMessage());
                 } catch (IOException e) {
-                    return respond(400, error("body: not valid JSON"));
+                    return error(400, "body: not valid JSON");
                 }
             default:
-                return respond(405, error("use GET, PUT or POST"));
+                return error(405, "use GET, PUT or POST");
         }
     }
 
-    private static JsonNode error(String message) {
-        return JsonNodeFactory.instance.objectNode().put("error", message);
+    /** An error in ONOS's shape, as every fwlb REST API answers: {"code": status, "message": "..."}. */
+    private FullHttpResponse error(int status, String message) {
+        return respond(status, JsonNodeFactory.instance.objectNode().put("code", status).put("message", message));
     }
 
     private FullHttpResponse respond(int status, JsonNode body) {

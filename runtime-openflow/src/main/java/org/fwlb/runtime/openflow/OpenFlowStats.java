@@ -25,9 +25,30 @@ public final class OpenFlowStats {
         private final LongAdder flowRemoved = new LongAdder();
         private final LongAdder errors = new LongAdder();
         private final LongAdder connects = new LongAdder();
+        private final LongAdder barriers = new LongAdder();
+        private final LongAdder[] packetInsByKind = new LongAdder[PacketInKind.values().length];
+
+        Counters() {
+            for (int i = 0; i < packetInsByKind.length; i++) {
+                packetInsByKind[i] = new LongAdder();
+            }
+        }
 
         public void packetIn() {
             packetIns.increment();
+        }
+
+        /**
+         * Counts a parsed PACKET_IN by what it carries.
+         *
+         * @param kind its kind
+         */
+        public void packetIn(PacketInKind kind) {
+            packetInsByKind[kind.ordinal()].increment();
+        }
+
+        public void barrier() {
+            barriers.increment();
         }
 
         public void packetInDropped() {
@@ -55,8 +76,27 @@ public final class OpenFlowStats {
         }
 
         Snapshot snapshot() {
+            long[] kinds = new long[packetInsByKind.length];
+            for (int i = 0; i < kinds.length; i++) {
+                kinds[i] = packetInsByKind[i].sum();
+            }
             return new Snapshot(packetIns.sum(), packetInsDropped.sum(), packetOuts.sum(), flowMods.sum(),
-                    flowRemoved.sum(), errors.sum(), connects.sum());
+                    flowRemoved.sum(), errors.sum(), connects.sum(), barriers.sum(), kinds);
+        }
+    }
+
+    /** What a parsed PACKET_IN carries (the ones that did not parse count only as dropped). */
+    public enum PacketInKind {
+        /** IPv4 TCP (the SYNs and segments of the decision points). */
+        TCP,
+        /** ARP (virtual gateways, VIPs, probe answers). */
+        ARP,
+        /** Anything else (LLDP, IPv6, UDP, ICMP, ...). */
+        OTHER;
+
+        /** @return lower-case name, as in REST and metric labels */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -69,9 +109,13 @@ public final class OpenFlowStats {
         private final long flowRemoved;
         private final long errors;
         private final long connects;
+        private final long barriers;
+        private final long[] packetInsByKind;
 
         Snapshot(long packetIns, long packetInsDropped, long packetOuts, long flowMods, long flowRemoved,
-                 long errors, long connects) {
+                 long errors, long connects, long barriers, long[] packetInsByKind) {
+            this.barriers = barriers;
+            this.packetInsByKind = packetInsByKind;
             this.packetIns = packetIns;
             this.packetInsDropped = packetInsDropped;
             this.packetOuts = packetOuts;
@@ -82,7 +126,7 @@ public final class OpenFlowStats {
         }
 
         public static Snapshot zero() {
-            return new Snapshot(0, 0, 0, 0, 0, 0, 0);
+            return new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, new long[PacketInKind.values().length]);
         }
 
         /** PACKET_IN messages received. */
@@ -120,17 +164,35 @@ public final class OpenFlowStats {
             return connects;
         }
 
+        /** BARRIER_REQUEST messages sent. */
+        public long barriers() {
+            return barriers;
+        }
+
+        /**
+         * @param kind what the PACKET_INs carried
+         * @return parsed PACKET_INs of that kind
+         */
+        public long packetIns(PacketInKind kind) {
+            return packetInsByKind[kind.ordinal()];
+        }
+
         Snapshot plus(Snapshot o) {
+            long[] kinds = new long[packetInsByKind.length];
+            for (int i = 0; i < kinds.length; i++) {
+                kinds[i] = packetInsByKind[i] + o.packetInsByKind[i];
+            }
             return new Snapshot(packetIns + o.packetIns, packetInsDropped + o.packetInsDropped,
                     packetOuts + o.packetOuts, flowMods + o.flowMods, flowRemoved + o.flowRemoved,
-                    errors + o.errors, connects + o.connects);
+                    errors + o.errors, connects + o.connects, barriers + o.barriers, kinds);
         }
 
         @Override
         public String toString() {
             return "packetIns=" + packetIns + " packetInsDropped=" + packetInsDropped + " packetOuts=" + packetOuts
                     + " flowMods=" + flowMods + " flowRemoved=" + flowRemoved + " errors=" + errors
-                    + " connects=" + connects;
+                    + " connects=" + connects + " barriers=" + barriers + " packetInsTcp=" + packetIns(PacketInKind.TCP)
+                    + " packetInsArp=" + packetIns(PacketInKind.ARP) + " packetInsOther=" + packetIns(PacketInKind.OTHER);
         }
     }
 

@@ -18,6 +18,7 @@ import org.fwlb.runtime.cli.CliService;
 import org.fwlb.runtime.netcfg.RuntimeNetworkConfigManager;
 import org.fwlb.runtime.registry.ServiceRegistry;
 import org.fwlb.runtime.scr.BundleInfo;
+import org.onlab.metrics.MetricsService;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.onlab.rest.AuthorizationFilter;
@@ -119,9 +120,11 @@ public final class RestServer implements AutoCloseable {
         server.setHandler(contexts);
 
         ResourceConfig onos = new ResourceConfig()
-                .registerInstances(new NetworkConfigResource(netcfg), new ComponentConfigResource(cfg));
+                .registerInstances(new NetworkConfigResource(netcfg), new ComponentConfigResource(cfg),
+                                   new MetricsResource(registry.get(MetricsService.class)));
         contexts.addHandler(jersey(ONOS_V1, onos));
-        contexts.addHandler(jersey(RUNTIME, new ResourceConfig().registerInstances(new RuntimeResource(cli, status))));
+        contexts.addHandler(jersey(RUNTIME, new ResourceConfig().registerInstances(new RuntimeResource(cli, status,
+                () -> registry.get(org.fwlb.runtime.RuntimeInfo.class).openflow()))));
         if (security.tls() == null && !InetAddress.getByName(address).isLoopbackAddress()) {
             log.warn("REST listens on {} over plain HTTP: passwords cross the network readable by anyone on the"
                      + " path; give it a key store (--rest-key-store) for HTTPS", address);

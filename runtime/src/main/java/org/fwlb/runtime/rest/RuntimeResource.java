@@ -19,21 +19,25 @@ import java.util.function.Supplier;
 /**
  * The runtime's own endpoints: {@code POST /fwlb-runtime/cli} runs a command ({@code {"args": [...],
  * "ansi": false}} → {@code {"exitCode": n, "stdout": "...", "stderr": "..."}}) and
- * {@code GET /fwlb-runtime/status} reports components, queued/rejected netcfg and the southbound.
+ * {@code GET /fwlb-runtime/status} reports components, queued/rejected netcfg and the southbound;
+ * {@code GET /fwlb-runtime/openflow} the southbound's OpenFlow message counters.
  */
 @Path("/")
 public final class RuntimeResource {
 
     private final CliService cli;
     private final Supplier<ObjectNode> status;
+    private final Supplier<ObjectNode> openflow;
 
     /**
-     * @param cli    command runner
-     * @param status status report
+     * @param cli      command runner
+     * @param status   status report
+     * @param openflow the southbound's OpenFlow counters
      */
-    public RuntimeResource(CliService cli, Supplier<ObjectNode> status) {
+    public RuntimeResource(CliService cli, Supplier<ObjectNode> status, Supplier<ObjectNode> openflow) {
         this.cli = cli;
         this.status = status;
+        this.openflow = openflow;
     }
 
     /**
@@ -61,6 +65,14 @@ public final class RuntimeResource {
         out.put("stdout", r.stdout());
         out.put("stderr", r.stderr());
         return Json.ok(out);
+    }
+
+    /** @return the southbound's OpenFlow message counters, total and per switch */
+    @GET
+    @Path("openflow")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response openflow() {
+        return Json.ok(openflow.get());
     }
 
     /** @return runtime status */

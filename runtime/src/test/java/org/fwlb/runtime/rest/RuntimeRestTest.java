@@ -8,6 +8,7 @@ import org.fwlb.runtime.cli.CliClient;
 import org.fwlb.runtime.rest.sample.NetcfgUser;
 import org.fwlb.runtime.scr.BundleInfo;
 import org.fwlb.runtime.security.Credentials;
+import org.fwlb.runtime.openflow.OpenFlowStats;
 import org.fwlb.runtime.testutil.FakeNetworkServices;
 import org.fwlb.runtime.testutil.TestUsers;
 import org.fwlb.runtime.testutil.TestBundles;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A runtime with REST on an ephemeral port, hosting sample app bundles (components, netcfg, web). */
@@ -46,6 +48,7 @@ class RuntimeRestTest {
 
     private FwlbRuntime runtime;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final FakeNetworkServices network = new FakeNetworkServices();
     private String base;
 
     @BeforeAll
@@ -86,7 +89,7 @@ class RuntimeRestTest {
                     </web-app>""")
                 .build(dir);
         runtime = FwlbRuntime.builder().name("rest-test").bundles(List.of(app, web))
-                .networkServices(new FakeNetworkServices()).rest("127.0.0.1", 0)
+                .networkServices(network).rest("127.0.0.1", 0)
                 .restSecurity(TestUsers.security()).build();
         runtime.start();
         base = "http://127.0.0.1:" + runtime.restPort();
@@ -219,6 +222,50 @@ class RuntimeRestTest {
                              ADMIN_ENV, new PrintStream(out, true), new PrintStream(err, true));
         assertEquals(0, code);
         assertEquals("fake southbound", M.readTree(out.toString(StandardCharsets.UTF_8)).path("southbound").asText());
+    }
+
+    @Test
+    void openflowCountersInRestMetricsAndCli() throws Exception {
+        org.onosproject.net.DeviceId dev = org.onosproject.net.DeviceId.deviceId("of:00000000000000a1");
+        long before = json(send("GET", "/fwlb-runtime/openflow", null)).path("total").path("barriers").asLong();
+        OpenFlowStats.Counters c = network.stats.counters(dev);
+        c.packetIn();
+        c.packetIn(OpenFlowStats.PacketInKind.TCP);
+        c.barrier();
+        c.barrier();
+
+        JsonNode of = json(send("GET", "/fwlb-runtime/openflow", null));
+        assertEquals(before + 2, of.path("total").path("barriers").asLong(), of.toString());
+        assertEquals(1, of.path("switches").path(dev.toString()).path("packetInsTcp").asLong(), of.toString());
+        assertEquals(0, of.path("switches").path(dev.toString()).path("packetInsArp").asLong(), of.toString());
+
+        // ONOS's /onos/v1/metrics shape, the same numbers as gauges of the runtime's MetricsService
+        JsonNode m = json(send("GET", "/onos/v1/metrics", null));
+        JsonNode barriers = null;
+        for (JsonNode x : m.path("metrics")) {
+            if (x.path("name").asText().equals("openflow.messages.barriers")) {
+                barriers = x;
+            }
+        }
+        assertNotNull(barriers, m.toString());
+        assertEquals(before + 2, barriers.path("metric").path("gauge").asLong());
+        HttpResponse<String> one = send("GET", "/onos/v1/metrics/openflow.messages.packetInsTcp", null);
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals(1, json(one).path("metric").path("gauge").asLong(), one.body());
+        HttpResponse<String> none = send("GET", "/onos/v1/metrics/no.such.metric", null);
+        assertEquals(404, none.statusCode());
+        assertEquals(404, json(none).path("code").asInt(), none.body());
+        assertTrue(json(none).path("message").asText().contains("no.such.metric"), none.body());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, cli(ADMIN_ENV, out, err, "runtime:openflow"), err.toString(StandardCharsets.UTF_8));
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains(dev.toString()) && table.contains("barriers"), table);
+        // ONOS's own `metrics` command (onos-cli), unchanged
+        assertEquals(0, cli(ADMIN_ENV, out, err, "metrics"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("openflow.messages.barriers"),
+                   out.toString(StandardCharsets.UTF_8));
     }
 
     private int cli(Map<String, String> env, ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {

@@ -84,6 +84,13 @@ public final class FakeNetworkServices implements NetworkServices {
     private final PacketService packets = unsupported(PacketService.class);
     private final FlowRuleService flows = unsupported(FlowRuleService.class);
     private final MeterService meters = unsupported(MeterService.class);
+    /** Message counters a test drives by hand. */
+    public final org.fwlb.runtime.openflow.OpenFlowStats stats = new org.fwlb.runtime.openflow.OpenFlowStats();
+
+    @Override
+    public org.fwlb.runtime.openflow.OpenFlowStats openflowStats() {
+        return stats;
+    }
 
     @Override
     public DeviceService deviceService() {

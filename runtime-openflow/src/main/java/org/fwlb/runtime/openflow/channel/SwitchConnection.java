@@ -204,6 +204,8 @@ public final class SwitchConnection {
                 counters.flowMod();
             } else if (msg instanceof OFPacketOut) {
                 counters.packetOut();
+            } else if (msg.getType() == OFType.BARRIER_REQUEST) {
+                counters.barrier();
             }
             if (!drainScheduled) {
                 drainScheduled = true;

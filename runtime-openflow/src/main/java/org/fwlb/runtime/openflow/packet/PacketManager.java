@@ -1,5 +1,6 @@
 package org.fwlb.runtime.openflow.packet;
 
+import org.fwlb.runtime.openflow.OpenFlowStats;
 import org.fwlb.runtime.openflow.OpenFlowOptions;
 import org.fwlb.runtime.openflow.Unsupported;
 import org.fwlb.runtime.openflow.channel.SwitchConnection;
@@ -9,6 +10,7 @@ import org.fwlb.runtime.openflow.translate.Ports;
 import org.fwlb.runtime.openflow.translate.TreatmentTranslator;
 import org.onlab.packet.DeserializationException;
 import org.onlab.packet.Ethernet;
+import org.onlab.packet.IPv4;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.Device;
@@ -191,6 +193,7 @@ public final class PacketManager implements PacketService {
             log.debug("{}: PACKET_IN with an unparsable frame dropped: {}", conn.deviceId(), e.getMessage());
             return;
         }
+        conn.counters().packetIn(kind(eth));
         DeviceId dev = conn.deviceId();
         PortNumber inPort = Ports.onos(in);
         InboundPacket inbound = new DefaultInboundPacket(new ConnectPoint(dev, inPort), eth, ByteBuffer.wrap(data),
@@ -208,6 +211,16 @@ public final class PacketManager implements PacketService {
                         options.packetQueueCapacity());
             }
         }
+    }
+
+    private static OpenFlowStats.PacketInKind kind(Ethernet eth) {
+        if (eth.getEtherType() == Ethernet.TYPE_ARP) {
+            return OpenFlowStats.PacketInKind.ARP;
+        }
+        if (eth.getPayload() instanceof IPv4 && ((IPv4) eth.getPayload()).getProtocol() == IPv4.PROTOCOL_TCP) {
+            return OpenFlowStats.PacketInKind.TCP;
+        }
+        return OpenFlowStats.PacketInKind.OTHER;
     }
 
     private void dispatch(PacketContext ctx) {

@@ -14,6 +14,8 @@ public final class RuntimeCommands {
 
     /** @return every runtime command class */
     public static List<Class<? extends Action>> all() {
-        return List.of(ComponentsCommand.class, StatusCommand.class);
+        // ONOS's own `metrics` command (onos-cli) reads the runtime's MetricsService unchanged
+        return List.of(ComponentsCommand.class, StatusCommand.class, OpenFlowCommand.class,
+                       org.onosproject.cli.MetricsListCommand.class);
     }
 }

@@ -1,0 +1,146 @@
+"""Observability end to end (issue 16) on FIG 6 (3 stateful firewalls, VIP 10.0.2.100 dispatched to
+srv1-srv3): the apps' Prometheus endpoints parse with the Prometheus text parser, their counters move
+with traffic and agree with the REST API; ONOS's /onos/v1/metrics and the runtime's OpenFlow counters
+count the same traffic.
+"""
+import urllib.error
+import urllib.request
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from conftest import start_topology, stop_topology
+from fwlbtest import basic_auth, wait_for
+
+FIREWALLS = ['fw1', 'fw2', 'fw3']
+SERVERS = ['srv1', 'srv2', 'srv3']
+VIP = '10.0.2.100'
+N = 60
+
+
+def tune(f):
+    f['sandwich']['probe'] = {'intervalMs': 200, 'downAfter': 5, 'upAfter': 2}
+    f['timeouts'] = {'idleSeconds': 4, 'closingSeconds': 1}
+
+
+@pytest.fixture(scope='module')
+def topo(workdir):
+    t = start_topology('fig6', workdir, tune)
+    try:
+        t.runtime.wait_ready(30)
+        yield t
+    finally:
+        stop_topology(t)
+
+
+def scrape(rt, path, auth=True):
+    """(status, content type, text) of a GET, with the runtime's admin unless auth is None."""
+    h = {'Authorization': basic_auth(*rt.auth)} if auth else {}
+    req = urllib.request.Request(rt.url(path), headers=h)
+    try:
+        with urllib.request.urlopen(req, timeout=15) as r:
+            return r.status, r.headers.get('Content-Type'), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get('Content-Type'), e.read().decode(errors='replace')
+
+
+def samples(rt, path):
+    """{(sample name, frozenset of labels without instance): value}, parsed by prometheus_client."""
+    code, ctype, text = scrape(rt, path)
+    assert code == 200, (code, text[:500])
+    assert ctype.startswith('text/plain') and 'version=0.0.4' in ctype, ctype
+    out = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            labels = dict(s.labels)
+            assert labels.pop('instance', None), s          # every sample names its ONOS instance
+            out[(s.name, frozenset(labels.items()))] = s.value
+    return out
+
+
+def by_label(sm, name, label):
+    return {dict(k[1])[label]: v for k, v in sm.items() if k[0] == name}
+
+
+def value(sm, name, **labels):
+    return sm[(name, frozenset(labels.items()))]
+
+
+def onos_metric(rt, name):
+    return next(m['metric'] for m in rt.get('/onos/v1/metrics')['metrics'] if m['name'] == name)
+
+
+def test_prometheus_endpoints_parse_count_traffic_and_agree_with_rest(topo):
+    net, rt = topo.net, topo.runtime
+    for path in ('/onos/fwlb/metrics', '/onos/cluster-dispatch/metrics'):
+        assert scrape(rt, path, auth=None)[0] == 401, path          # same users as the rest of the API
+    sw0, d0 = samples(rt, '/onos/fwlb/metrics'), samples(rt, '/onos/cluster-dispatch/metrics')
+    rest_sw0 = rt.get('/onos/fwlb/counters')
+    rest_d0 = rt.get('/onos/cluster-dispatch/counters')
+    of0 = rt.get('/fwlb-runtime/openflow')['total']
+
+    r = net.requests('c1', 'http://%s/' % VIP, N, concurrency=3)
+    assert r.ok, r.output[-2000:]
+    assert sum(r.servers.values()) == N, r.servers
+    # the placements are counted when the rules are confirmed, before the SYN is released: all are in
+    sw1, d1 = samples(rt, '/onos/fwlb/metrics'), samples(rt, '/onos/cluster-dispatch/metrics')
+    rest_sw1 = rt.get('/onos/fwlb/counters')
+    rest_d1 = rt.get('/onos/cluster-dispatch/counters')
+
+    # per firewall: Prometheus counters moved by exactly the new connections, as the REST placements did
+    fw0 = by_label(sw0, 'fwlb_firewall_placements_total', 'firewall')
+    fw1 = by_label(sw1, 'fwlb_firewall_placements_total', 'firewall')
+    assert sorted(fw1) == FIREWALLS, fw1
+    moved = {fw: fw1[fw] - fw0[fw] for fw in FIREWALLS}
+    assert sum(moved.values()) == N, moved
+    rest_moved = {fw: rest_sw1['placements'].get(fw, 0) - rest_sw0['placements'].get(fw, 0) for fw in FIREWALLS}
+    assert moved == rest_moved, (moved, rest_moved)
+    assert value(sw1, 'fwlb_sandwich_syn_punts_total') == rest_sw1['synPunts']
+    assert value(sw1, 'fwlb_sandwich_syn_punts_total') - value(sw0, 'fwlb_sandwich_syn_punts_total') >= N
+
+    # per server (FIG 6: the internal firewall dispatcher chooses the server), against REST and the client
+    s0 = by_label(sw0, 'fwlb_server_placements_total', 'server')
+    s1 = by_label(sw1, 'fwlb_server_placements_total', 'server')
+    smoved = {s: s1[s] - s0.get(s, 0) for s in SERVERS}
+    assert smoved == {s: r.servers.get(s, 0) for s in SERVERS}, (smoved, r.servers)
+    assert smoved == {s: rest_sw1['placements'].get(s, 0) - rest_sw0['placements'].get(s, 0) for s in SERVERS}
+    # the dispatch endpoint: its servers and stages are there, and what it placed matches its REST counters
+    assert sorted(by_label(d1, 'fwlb_server_healthy', 'server')) == SERVERS, d1
+    for s, n in by_label(d1, 'fwlb_server_placements_total', 'server').items():
+        assert n - by_label(d0, 'fwlb_server_placements_total', 'server').get(s, 0) == \
+            rest_d1['placements'].get(s, 0) - rest_d0['placements'].get(s, 0), s
+    assert value(d1, 'fwlb_dispatch_syn_punts_total') == rest_d1.get('synPunts', 0)
+
+    # latency: one decision and one confirmed install per new connection, in both scrapes and in ONOS's metrics
+    for name in ('fwlb_decision_latency_seconds_count', 'fwlb_install_latency_seconds_count'):
+        assert value(sw1, name) - value(sw0, name) >= N, name
+        assert value(d1, name) == value(sw1, name), name                  # one engine behind both apps
+    assert onos_metric(rt, 'fwlb.engine.decisionLatency')['timer']['counter'] == \
+        value(sw1, 'fwlb_decision_latency_seconds_count')
+    assert 0 < value(sw1, 'fwlb_decision_latency_seconds', quantile='0.5') < 1.0
+
+    # the southbound: the SYNs were TCP packet-ins; their rules FLOW_MODs confirmed by barriers
+    of1 = rt.get('/fwlb-runtime/openflow')['total']
+    assert of1['packetInsTcp'] - of0['packetInsTcp'] >= N, (of0, of1)
+    assert of1['flowMods'] - of0['flowMods'] >= 2 * N, (of0, of1)
+    assert of1['barriers'] - of0['barriers'] >= N, (of0, of1)
+    assert onos_metric(rt, 'openflow.messages.barriers')['gauge'] >= of1['barriers']
+
+
+def test_drain_shows_in_the_metrics_and_health_transitions_count(topo):
+    rt = topo.runtime
+    before = by_label(samples(rt, '/onos/fwlb/metrics'), 'fwlb_health_transitions_total', 'member').get('fw2', 0)
+    try:
+        assert rt.post('/onos/fwlb/firewalls/fw2/drain')[0] == 200
+        assert rt.firewalls()['fw2']['eligibility'] == 'draining'
+
+        def shown():     # the member event reaches the engine's listener on the event thread
+            sm = samples(rt, '/onos/fwlb/metrics')
+            return (value(sm, 'fwlb_firewall_eligible', firewall='fw2') == 0
+                    and by_label(sm, 'fwlb_health_transitions_total', 'member').get('fw2') == before + 1)
+        wait_for(shown, 10, what='fw2 draining in the metrics, one transition more')
+        assert value(samples(rt, '/onos/fwlb/metrics'), 'fwlb_firewall_eligible', firewall='fw1') == 1
+    finally:
+        rt.post('/onos/fwlb/firewalls/fw2/up')
+    wait_for(lambda: value(samples(rt, '/onos/fwlb/metrics'), 'fwlb_firewall_eligible', firewall='fw2') == 1, 10,
+             what='fw2 eligible again')
