@@ -62,6 +62,7 @@ public final class Segments {
         EngineCounters c = ctx.counters(point.owner());
         ConnectionEntry e = ctx.connections.get(p.connectionKey());
         if (e != null) {
+            c.inc(EngineCounters.KNOWN_PUNTS);
             boolean close = (p.tcpFlags() & (PacketSummary.FIN | PacketSummary.RST)) != 0;
             if (close && ctx.settings().tcpFlags) {
                 c.inc(EngineCounters.CLOSE_PUNTS);

@@ -185,6 +185,7 @@ class SegmentsTest {
         assertEquals(3, rig.packets.emitted.size(), "the SYN, then both segments passed on");
         assertEquals(rules.get(1).treatment(), rig.lastEmitted().treatment());
         assertEquals(0, rig.count(Owner.SANDWICH, EngineCounters.UNKNOWN_PUNTS));
+        assertEquals(2, rig.count(Owner.SANDWICH, EngineCounters.KNOWN_PUNTS));
     }
 
     @Test
