@@ -64,7 +64,8 @@ public final class Lifecycle {
             return;
         }
         ConnectionEntry e = ctx.connections.get(key.get());
-        if (e == null || eventTime < e.createdMillis() || !isRuleOf(plan, e, r)) {
+        if (e == null || eventTime < e.createdMillis() || ctx.beforeReopening(e.key(), eventTime)
+                || !isRuleOf(plan, e, r)) {
             // already ended, or a rule of an earlier connection on the 5-tuple: its removal was posted before this
             // connection was pinned (a reused client port through the same member has the very same rules)
             return;

@@ -63,6 +63,11 @@ public final class Segments {
         ConnectionEntry e = ctx.connections.get(p.connectionKey());
         if (e != null) {
             c.inc(EngineCounters.KNOWN_PUNTS);
+            if ((p.tcpFlags() & (PacketSummary.SYN | PacketSummary.ACK)) == (PacketSummary.SYN | PacketSummary.ACK)) {
+                // a server answering an opening: the client may have reused the port while this entry's rules
+                // were still on the switches (its SYN then needed no punt)
+                ctx.reopened(e.key(), System.currentTimeMillis());
+            }
             boolean close = (p.tcpFlags() & (PacketSummary.FIN | PacketSummary.RST)) != 0;
             if (close && ctx.settings().tcpFlags) {
                 c.inc(EngineCounters.CLOSE_PUNTS);

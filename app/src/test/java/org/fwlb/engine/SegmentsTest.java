@@ -27,6 +27,8 @@ import static org.fwlb.engine.EnginePlanTest.F01;
 import static org.fwlb.engine.EnginePlanTest.F02;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -186,6 +188,29 @@ class SegmentsTest {
         assertEquals(rules.get(1).treatment(), rig.lastEmitted().treatment());
         assertEquals(0, rig.count(Owner.SANDWICH, EngineCounters.UNKNOWN_PUNTS));
         assertEquals(2, rig.count(Owner.SANDWICH, EngineCounters.KNOWN_PUNTS));
+    }
+
+    @Test
+    void aReusedPortsNewHandshakeIsNotEndedByTheEarlierConnectionsRuleRemovals() {
+        // seen on OVS: a client reused a port while the earlier connection's origin rule was still on 'so' (its SYN
+        // needed no punt); the reply rule had just been removed, so the server's SYN-ACK was punted at 'si'; then
+        // the earlier removal's RULE_REMOVED (queued) ended the entry the new connection runs on
+        FwlbTopology t = ExampleConfigs.topology(1);
+        EngineRig rig = new EngineRig(t);
+        rig.punt(F01, 9, fromClient(t, 40000, 80, TcpFrames.SYN));
+        ConnectionEntry e = rig.only();
+        FlowRule reply = rig.rulesOf(e).get(1);
+        long removedAt = e.createdMillis();
+        while (System.currentTimeMillis() <= removedAt) {
+            Thread.onSpinWait();        // the reopening comes at least a clock tick after the removal was posted
+        }
+        rig.punt(F02, 5, fromServer(t, 80, 40000, TcpFrames.SYN_ACK));
+        rig.lifecycle.onRuleRemoved(rig.plan, RecordingFlowRules.removedEvent(reply, 9).subject(), removedAt);
+        assertNotNull(rig.store.get(e.key()), "the earlier connection's removal does not end the reopened one");
+        assertEquals(0, rig.count(Owner.SANDWICH, EngineCounters.REMOVED));
+        rig.lifecycle.onRuleRemoved(rig.plan, RecordingFlowRules.removedEvent(reply, 9).subject(),
+                                    System.currentTimeMillis());
+        assertNull(rig.store.get(e.key()), "a removal posted after the reopening still ends it");
     }
 
     @Test
