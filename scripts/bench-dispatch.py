@@ -5,19 +5,26 @@
    the per-connection rules (priority 30000/30001) on every controlled switch are counted and divided by the
    connections through that switch's stage (sandwich: so, si; first stage d1; second stages d2c (L4/3) and
    the DFs df2a/df2b of the L7/3 hosts d7a/d7b);
-2. controller-driven: ApacheBench from c1 to http://VIP/ (each request a new connection) through the
-   sandwich and both dispatch stages: new connections/s, connect latency p50/p99, packet-ins per connection
-   (counted by the switches: n_packets of every rule that outputs to CONTROLLER, before and after; and the
-   apps' punt counters);
-3. no-controller baseline on the same topology: the runtime is killed (SIGKILL: its rules stay) and static
+2. pinned (controller-driven): ApacheBench from c1 to http://VIP/ (each request a new connection) through
+   the sandwich and both dispatch stages, after a discarded warm-up run (the JIT): new connections/s,
+   connect latency p50/p99, packet-ins per connection (counted by the switches: n_packets of every rule that
+   outputs to CONTROLLER, before and after; and the apps' punt counters);
+3. static hash: the sandwich's web class and the service switched to static-hash (netcfg), same ab run;
+4. no-controller baseline on the same topology: the runtime is killed (SIGKILL: its rules stay) and static
    rules above all of its rules (priority 60000, ovs-ofctl) do for ALL connections what the stages do for one:
    so sends client->VIP to fw1's outside, si steers frames to d1 and replies to fw1's inside, d1 rewrites the
    destination MAC to d2c and sends the frame back out its arm, d2c rewrites the destination to srv5 and the
    replies' source back to the VIP and sends them to fw1's inside MAC; static ARP entries stand in for the
    controller's ARP answers. Same ab run.
 
-Usage: flock /tmp/fwlb-mininet.lock scripts/bench-dispatch.py [--requests N] [--concurrency C] [--hold N]
-                                                             [--out FILE]
+Every mode also gets the controller's and ovs-vswitchd's CPU us per connection (/proc/<pid>/stat deltas) and
+the client's SYN retransmissions (nstat in its namespace), and its ratio to the baseline. A mode whose run
+did not complete (ab aborted, timeouts, failed or non-2xx requests) is FAILED with the reason, never a
+number, and the script exits 1. JSON per mode: connectionsPerSecond, connectP50ms, connectP99ms, completed,
+failed (+ status, reason, CPU, retransmissions); top level pinnedVsBaseline, staticHashVsBaseline.
+
+Usage: flock /tmp/fwlb-e2e.lock scripts/bench-dispatch.py [--requests N] [--concurrency C] [--warmup N]
+                                                         [--hold N] [--out FILE]
 Needs: the runtime built (mvn -pl runtime package), scripts/setup-net.sh. Prints a table and writes JSON
 (default build/bench/dispatch.json).
 """
@@ -33,6 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'e2e'))
 
 import fwlbnet  # noqa: E402
 import fwlbtest  # noqa: E402
+import benchlib  # noqa: E402
 
 PRESET = 'fig8'
 PINNED = (30000, 30001)
@@ -58,18 +66,50 @@ def punt_counts(net, switches):
 def app_punts(rt):
     s = rt.counters()
     d = rt.get(DISPATCH + 'counters')
-    keys = ('synPunts', 'finRstPunts', 'unknownNonSynPunts', 'synRetransmits')
+    keys = ('synPunts', 'finRstPunts', 'unknownNonSynPunts', 'knownSegmentPunts')
     return {'sandwich': sum(s.get(k, 0) for k in keys), 'dispatch': sum(d.get(k, 0) for k in keys)}
 
 
+RT_PID = [None]     # the runtime's pid while it runs (bin/fwlb execs java)
+
+
 def ab(net, url, args):
-    r = net.ab('c1', url, n=args.requests, concurrency=args.concurrency, timeout=10)
-    if not r.ok:
-        print('   warning: %d failed, %d non-2xx' % (r.failed, r.non2xx))
-    return {'connectionsPerSecond': round(r.rps, 1), 'connectP50ms': r.connect.get('p50'),
-            'connectP99ms': r.connect.get('p99'), 'latencyP50ms': r.latency.get('p50'),
-            'latencyP99ms': r.latency.get('p99'), 'completed': r.completed, 'failed': r.failed,
-            'requests': args.requests, 'concurrency': args.concurrency}
+    return benchlib.measure(net, 'c1', url, args.requests, args.concurrency, controller_pid=RT_PID[0])
+
+
+def counted(net, rt, url, args):
+    """ab() with packet-ins per connection: by switch (n_packets of CONTROLLER rules) and by app counters."""
+    before, apps0 = punt_counts(net, ROLES), app_punts(rt)
+    r = ab(net, url, args)
+    after, apps1 = punt_counts(net, ROLES), app_punts(rt)
+    n = float(max(1, r['completed']))
+    # the apps count every TCP packet-in they get; OVS folds its punt counters lazily and undercounts under load
+    r['packetInsPerConnection'] = round(sum(apps1[k] - apps0[k] for k in apps1) / n, 2)
+    r['packetInsPerConnectionBySwitch'] = {sw: round((after[sw] - before[sw]) / n, 2) for sw in ROLES}
+    r['appPuntsPerConnection'] = {k: round((apps1[k] - apps0[k]) / n, 2) for k in apps1}
+    return r
+
+
+def static_hash(net, rt, netcfg, url, args):
+    """The sandwich's web class and the service in static-hash mode: no punts, rules ahead of time."""
+    f = netcfg['apps']['org.fwlb.core']['fwlb']
+    f['sandwich']['trafficClasses'] = [
+        {'id': 'web', 'protocol': 'tcp', 'ports': [80], 'mode': 'static-hash', 'policy': 'static-hash',
+         'unknownNonSyn': 'forward'},
+        {'id': 'default', 'protocol': 'tcp', 'ports': [], 'mode': 'pinned', 'policy': 'round-robin',
+         'unknownNonSyn': 'drop'}]
+    for svc in f['services']:
+        svc['mode'] = 'static-hash'
+    rt.push_netcfg(netcfg)
+    try:
+        fwlbtest.wait_for(lambda: all(any(41000 <= x['priority'] < 42000 for x in net.flows(sw, sync=False))
+                                      for sw in ('so', 'd1')), 20, what='static-hash rules on so and d1')
+    except Exception as e:                          # noqa: BLE001 - reported as the mode's failure
+        return benchlib.failed('static-hash rules not installed: %s' % e)
+    check = net.requests('c1', url, 20, concurrency=2)
+    if not check.ok:
+        return benchlib.failed('static hash does not serve: %s' % check.output[-300:])
+    return counted(net, rt, url, args)
 
 
 def dispatch_connections(rt, state=None):
@@ -136,7 +176,8 @@ def static_flows(spec, net):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--requests', type=int, default=2000)
-    ap.add_argument('--concurrency', type=int, default=8)
+    ap.add_argument('--concurrency', type=int, default=32)
+    ap.add_argument('--warmup', type=int, default=1000, help='discarded requests before pinned mode')
     ap.add_argument('--hold', type=int, default=12, help='connections held open to count rules')
     ap.add_argument('--of-port', type=int, default=16753)
     ap.add_argument('--rest-port', type=int, default=18281)
@@ -153,6 +194,7 @@ def main():
     url = 'http://%s/' % vip
     results = {'preset': PRESET, 'url': url, 'loadBefore': open('/proc/loadavg').read().split()[:3]}
     rt = fwlbtest.Runtime(netcfg, work, of_port=args.of_port, rest_port=args.rest_port).start()
+    RT_PID[0] = rt.proc.pid
     net = fwlbnet.Net(spec, controller=('127.0.0.1', rt.of_port), wait_connected=60)
     try:
         net.start()
@@ -171,51 +213,53 @@ def main():
         results['flowRules'] = rules_per_connection(net, rt, url, args.hold)
         fwlbtest.wait_for(lambda: not dispatch_connections(rt), 30, interval=0.5, what='dispatch table empty')
 
-        print('== controller-driven hierarchy: ab -n %d -c %d %s' % (args.requests, args.concurrency, url))
-        before, apps0 = punt_counts(net, ROLES), app_punts(rt)
-        results['controller'] = ab(net, url, args)
-        after, apps1 = punt_counts(net, ROLES), app_punts(rt)
-        n = float(args.requests)
-        per_switch = {sw: round((after[sw] - before[sw]) / n, 2) for sw in ROLES}
-        results['controller']['packetInsPerConnection'] = round(sum(after[sw] - before[sw] for sw in ROLES) / n, 2)
-        results['controller']['packetInsPerConnectionBySwitch'] = per_switch
-        results['controller']['appPuntsPerConnection'] = {k: round((apps1[k] - apps0[k]) / n, 2) for k in apps1}
+        if args.warmup:
+            print('== warm-up (%d requests, discarded)' % args.warmup)
+            ab(net, url, argparse.Namespace(requests=args.warmup, concurrency=args.concurrency))
+        print('== pinned (controller-driven hierarchy): ab -n %d -c %d %s' % (args.requests, args.concurrency, url))
+        results['pinned'] = counted(net, rt, url, args)
         d = rt.get(DISPATCH + 'counters')
-        results['controller']['dispatchPlacedBy'] = {k: v for k, v in d.items() if k.startswith('placed:')}
+        results['pinned']['dispatchPlacedBy'] = {k: v for k, v in d.items() if k.startswith('placed:')}
+
+        print('== static hash (sandwich class and service static-hash)')
+        results['staticHash'] = static_hash(net, rt, netcfg, url, args)
 
         print('== no-controller baseline: runtime killed, static rules through fw1, d1 -> d2c -> srv5')
         flows, arp = static_flows(spec, net)
         for h, ip, mac, intf in arp:
             net.set_arp(h, ip, mac, intf=intf)
         rt.kill()
+        RT_PID[0] = None
         for sw, fl in flows.items():
             net.add_flows(sw, fl)
         check = net.requests('c1', url, 20, concurrency=2)
         if not check.ok or set(check.servers) != {'srv5'}:
-            raise SystemExit('baseline rules do not serve from srv5: %s %s' % (check.servers, check.output[-800:]))
-        b0 = punt_counts(net, ROLES)
-        results['baseline'] = ab(net, url, args)
-        b1 = punt_counts(net, ROLES)
-        results['baseline']['packetInsPerConnection'] = round(sum(b1[s] - b0[s] for s in ROLES) / n, 2)
+            results['baseline'] = benchlib.failed('baseline rules do not serve from srv5: %s %s'
+                                                  % (check.servers, check.output[-300:]))
+        else:
+            b0 = punt_counts(net, ROLES)
+            results['baseline'] = ab(net, url, args)
+            b1 = punt_counts(net, ROLES)
+            results['baseline']['packetInsPerConnection'] = round(
+                sum(b1[s] - b0[s] for s in ROLES) / float(max(1, results['baseline']['completed'])), 2)
         results['baseline']['staticFlows'] = flows
     finally:
         net.stop()
         rt.stop()
     results['loadAfter'] = open('/proc/loadavg').read().split()[:3]
 
+    modes = ('pinned', 'staticHash', 'baseline')
+    results['pinnedVsBaseline'] = benchlib.ratio(results, 'pinned')
+    results['staticHashVsBaseline'] = benchlib.ratio(results, 'staticHash')
     print()
     print('FIG 8, c1 -> %s, ab -n %d -c %d; load average before %s, after %s'
           % (url, args.requests, args.concurrency, ' '.join(results['loadBefore']), ' '.join(results['loadAfter'])))
-    print('%-34s %9s %12s %12s %11s %7s' % ('mode', 'conn/s', 'connect p50', 'connect p99', 'pkt-in/conn',
-                                             'failed'))
-    for k, label in (('controller', 'controller-driven (sandwich+d1+2nd)'), ('baseline', 'no controller (static)')):
-        r = results.get(k, {})
-        print('%-34s %9s %9s ms %9s ms %11s %7s' % (label[:34], r.get('connectionsPerSecond'), r.get('connectP50ms'),
-                                                    r.get('connectP99ms'), r.get('packetInsPerConnection'),
-                                                    r.get('failed')))
-    c = results.get('controller', {})
-    print('packet-ins per connection by switch:', c.get('packetInsPerConnectionBySwitch'),
-          '; by app:', c.get('appPuntsPerConnection'))
+    c = results.get('pinned', {})
+    benchlib.table(results, modes, extra=[
+        'pinned vs baseline %s, static hash vs baseline %s'
+        % (results['pinnedVsBaseline'], results['staticHashVsBaseline']),
+        'pinned: packet-ins per connection by switch: %s; by app: %s'
+        % (c.get('packetInsPerConnectionBySwitch'), c.get('appPuntsPerConnection'))])
     fr = results.get('flowRules')
     if fr:
         print()
@@ -228,6 +272,10 @@ def main():
     with open(args.out, 'w') as fp:
         json.dump(results, fp, indent=1)
     print('json: %s' % args.out)
+    bad = benchlib.any_failed(results, modes)
+    if bad:
+        print('FAILED measurements: %s' % ', '.join(bad))
+        return 1
     return 0
 
 

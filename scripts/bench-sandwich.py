@@ -1,11 +1,21 @@
 #!/usr/bin/python3
-"""Firewall-sandwich load numbers on real OVS (issue 4): new connections/s and connect latency through
-the sandwich in pinned mode, in static-hash mode, and with a no-controller baseline (proactive rules
-through one firewall, controller gone), on one FIG 6 topology in one run; flow rules per connection per
-switch; packet-ins per connection.
+"""Firewall-sandwich load numbers on real OVS (issues 4, 13): new connections/s and connect latency through
+the sandwich in pinned mode, pinned under a SYN flood, static-hash mode, and a no-controller baseline
+(proactive rules through one firewall, controller gone), on one FIG 6 topology in one run; each mode's ratio
+to the baseline; the controller's and ovs-vswitchd's CPU us per connection (/proc/<pid>/stat deltas); the
+client's SYN retransmissions (nstat in its namespace); packet-ins per connection (counted by the switches:
+n_packets of the rules that output to CONTROLLER); flow rules per connection per switch.
 
-Usage: scripts/bench-sandwich.py [--requests N] [--concurrency C] [--out FILE]
-Needs: make build, scripts/setup-net.sh. Prints a table and writes JSON (default build/bench/sandwich.json).
+Pinned mode is measured after a discarded warm-up run (--warmup requests): a controller in service has its
+JIT compiled; the first 3,000 connections of a fresh JVM spend seconds of a core in the C2 compiler.
+A mode whose run did not complete (ab aborted, timeouts, failed or non-2xx requests) is reported FAILED with
+the reason, never as a number, and the script exits 1.
+
+Usage: flock /tmp/fwlb-e2e.lock scripts/bench-sandwich.py [--requests N] [--concurrency C] [--warmup N]
+                                                         [--out FILE]
+Needs: make build, scripts/setup-net.sh. Prints a table and writes JSON (default build/bench/sandwich.json):
+per mode connectionsPerSecond, connectP50ms, connectP99ms, completed, failed (+ status, reason, CPU, SYN
+retransmissions); top level pinnedVsBaseline, staticHashVsBaseline, floodLegitSuccess, floodLegitVsNoFlood.
 """
 import argparse
 import json
@@ -19,29 +29,54 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'e2e'))
 
 import fwlbnet  # noqa: E402
 import fwlbtest  # noqa: E402
+import benchlib  # noqa: E402
 
 URL = 'http://10.0.2.21/'
 PINNED = (30000, 30001)
 
 
+PUNT_COUNTERS = ('synPunts', 'finRstPunts', 'unknownNonSynPunts', 'knownSegmentPunts')
+
+
 def punts(rt):
+    """TCP packet-ins the sandwich received so far: SYNs (retransmissions included), FIN/RST (tcp_flags mode),
+    segments of unknown and of known connections (the latter: OVS's datapath flow cache still punting a
+    connection whose rule the table already has)."""
     c = rt.counters()
-    return sum(c.get(k, 0) for k in ('synPunts', 'finRstPunts', 'unknownNonSynPunts', 'synRetransmits'))
+    return sum(c.get(k, 0) for k in PUNT_COUNTERS)
+
+
+def switch_punts(net):
+    """Packets so and si sent to the controller so far (n_packets of their rules that output to CONTROLLER):
+    only where no controller runs (OVS folds the punts' counts lazily; under load it undercounts)."""
+    net.sync_stats()
+    return sum(f['n_packets'] for sw in ('so', 'si') for f in net.flows(sw, sync=False)
+               if 'CONTROLLER' in f['actions'])
+
+
+RT_PID = [None]     # the runtime's pid while it runs (bin/fwlb execs java)
 
 
 def run(net, args):
-    r = net.ab('c1', URL, n=args.requests, concurrency=args.concurrency, timeout=10)
-    if not r.ok:
-        print('   warning: %d failed, %d non-2xx' % (r.failed, r.non2xx))
-    return {'connectionsPerSecond': round(r.rps, 1), 'connectP50ms': r.connect.get('p50'),
-            'connectP99ms': r.connect.get('p99'), 'latencyP50ms': r.latency.get('p50'),
-            'latencyP99ms': r.latency.get('p99'), 'completed': r.completed, 'failed': r.failed}
+    return benchlib.measure(net, 'c1', URL, args.requests, args.concurrency, controller_pid=RT_PID[0])
+
+
+def counted(net, rt, args):
+    """run() with the TCP packet-ins per connection the sandwich received, by kind."""
+    c0 = rt.counters()
+    r = run(net, args)
+    c1 = rt.counters()
+    n = float(max(1, r['completed']))
+    r['packetInsPerConnection'] = round(sum(c1.get(k, 0) - c0.get(k, 0) for k in PUNT_COUNTERS) / n, 2)
+    r['packetInsByKind'] = {k: c1.get(k, 0) - c0.get(k, 0) for k in PUNT_COUNTERS}
+    return r
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--requests', type=int, default=3000)
-    ap.add_argument('--concurrency', type=int, default=8)
+    ap.add_argument('--concurrency', type=int, default=32)
+    ap.add_argument('--warmup', type=int, default=1000, help='discarded requests before pinned mode')
     ap.add_argument('--out', default=os.path.join(ROOT, 'build', 'bench', 'sandwich.json'))
     args = ap.parse_args()
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
@@ -51,6 +86,7 @@ def main():
     f = netcfg['apps']['org.fwlb.core']['fwlb']
     f['timeouts'] = {'idleSeconds': 5, 'closingSeconds': 1}
     rt = fwlbtest.Runtime(netcfg, work).start()
+    RT_PID[0] = rt.proc.pid
     net = fwlbnet.Net(spec, controller=('127.0.0.1', rt.of_port), wait_connected=60)
     results = {}
     try:
@@ -76,10 +112,11 @@ def main():
             t.wait()
         fwlbtest.wait_for(lambda: not rt.connections(), 20, what='table empty')
 
+        if args.warmup:
+            print('== warm-up (%d requests, discarded)' % args.warmup)
+            run(net, argparse.Namespace(requests=args.warmup, concurrency=args.concurrency))
         print('== pinned mode (%d requests, concurrency %d)' % (args.requests, args.concurrency))
-        p0 = punts(rt)
-        results['pinned'] = run(net, args)
-        results['pinned']['packetInsPerConnection'] = round((punts(rt) - p0) / float(args.requests), 2)
+        results['pinned'] = counted(net, rt, args)
 
         print('== pinned mode under a SYN flood (hping3 --flood, random sources, from c3, 8 s)')
         c0 = rt.counters()
@@ -102,9 +139,7 @@ def main():
         rt.push_netcfg(netcfg)
         fwlbtest.wait_for(lambda: any(41000 < x['priority'] < 42000 for x in net.flows('so', sync=False)),
                           10, what='hash rules')
-        p0 = punts(rt)
-        results['staticHash'] = run(net, args)
-        results['staticHash']['packetInsPerConnection'] = round((punts(rt) - p0) / float(args.requests), 2)
+        results['staticHash'] = counted(net, rt, args)
 
         print('== no-controller baseline: proactive rules through fw1 only, runtime killed')
         for fw in ('fw2', 'fw3'):
@@ -113,23 +148,38 @@ def main():
         for h, gw in (('c1', ('10.0.1.254', '02:fb:00:00:01:fe')), ('srv1', ('10.0.2.254', '02:fb:00:00:02:fe'))):
             net.set_arp(h, gw[0], gw[1])
         rt.kill()
+        RT_PID[0] = None
+        s0 = switch_punts(net)
         results['baseline'] = run(net, args)
-        results['baseline']['packetInsPerConnection'] = 0
+        results['baseline']['packetInsPerConnection'] = round((switch_punts(net) - s0)
+                                                              / float(max(1, results['baseline']['completed'])), 2)
         results['flowRulesPerConnection'] = {'plain': {k: round(v, 2) for k, v in per_switch.items()},
                                              'fig6Vip': {k: round(v, 2) for k, v in per_switch_vip.items()}}
     finally:
         net.stop()
         rt.stop()
+    modes = ('pinned', 'pinnedUnderSynFlood', 'staticHash', 'baseline')
+    results['pinnedVsBaseline'] = benchlib.ratio(results, 'pinned')
+    results['staticHashVsBaseline'] = benchlib.ratio(results, 'staticHash')
+    fl = results.get('pinnedUnderSynFlood')
+    if fl:
+        results['floodLegitSuccess'] = round(fl.get('completed', 0) / float(fl['requests']), 3) \
+            if fl.get('requests') else None
+        results['floodLegitVsNoFlood'] = benchlib.ratio(results, 'pinnedUnderSynFlood', 'pinned')
     print()
-    print('%-20s %10s %12s %12s %10s' % ('mode', 'conn/s', 'connect p50', 'connect p99', 'pkt-in/conn'))
-    for k in ('pinned', 'pinnedUnderSynFlood', 'staticHash', 'baseline'):
-        r = results.get(k, {})
-        print('%-20s %10s %10s ms %10s ms %10s' % (k, r.get('connectionsPerSecond'), r.get('connectP50ms'),
-                                                   r.get('connectP99ms'), r.get('packetInsPerConnection')))
-    print('flow rules per connection per switch:', results.get('flowRulesPerConnection'))
+    print('FIG 6, c1 -> %s, ab -n %d -c %d' % (URL, args.requests, args.concurrency))
+    benchlib.table(results, modes, extra=[
+        'pinned vs baseline %s, static hash vs baseline %s; under flood: legitimate success %s, rate vs no flood %s'
+        % (results['pinnedVsBaseline'], results['staticHashVsBaseline'], results.get('floodLegitSuccess'),
+           results.get('floodLegitVsNoFlood')),
+        'flow rules per connection per switch: %s' % results.get('flowRulesPerConnection')])
     with open(args.out, 'w') as fp:
         json.dump(results, fp, indent=1)
     print('json: %s' % args.out)
+    bad = benchlib.any_failed(results, modes)
+    if bad:
+        print('FAILED measurements: %s' % ', '.join(bad))
+        return 1
     return 0
 
 

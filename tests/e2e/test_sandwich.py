@@ -304,6 +304,38 @@ def test_static_hash_mode_needs_no_packet_in(sandwich):
     assert len(used) >= 2, used
 
 
+def test_static_hash_shares_follow_the_weights_for_linux_clients(sandwich):
+    """Issue 13: static hash with firewall weights 2:1:3 and connections from a Linux client (ab: the kernel
+    picks the ports, even ones for connect()): each firewall's share is within 10 % of its weight share. The old
+    bucket (the low 6 bits of the client port) reached only the 32 even buckets."""
+    net = sandwich.net
+    weights = {'fw1': 2, 'fw2': 1, 'fw3': 3}
+
+    def change(f):
+        f['sandwich']['trafficClasses'] = [
+            {'id': 'web', 'protocol': 'tcp', 'ports': [80], 'mode': 'static-hash', 'policy': 'static-hash',
+             'unknownNonSyn': 'forward'},
+            {'id': 'default', 'protocol': 'tcp', 'ports': [], 'mode': 'pinned', 'policy': 'round-robin',
+             'unknownNonSyn': 'drop'}]
+        for fw in f['sandwich']['firewalls']:
+            fw['weight'] = weights[fw['id']]
+        f['services'] = []
+        f['dispatchers'] = []
+        f.pop('servers', None)
+    sandwich.reconfigure(change)
+    wait_for(lambda: sum(1 for fl in net.flows('so', sync=False) if 41000 < fl['priority'] < 42000) >= 64, 10,
+             what='hash rules of every bucket')
+    reset_firewalls(net)
+    r = net.ab('c1', 'http://10.0.2.21/', n=1280, concurrency=8)
+    assert r.ok, r.output[-2000:]
+    counts = fw_new_connections(net)
+    total = float(sum(counts.values()))
+    assert total >= 1280, counts
+    for fw, w in weights.items():
+        want = w / float(sum(weights.values()))
+        assert abs(counts[fw] / total - want) <= 0.1 * want, (fw, counts, want)
+
+
 def test_runtime_restart_loses_no_established_connection(sandwich, workdir):
     """Item 7: the runtime crashes mid-transfer and restarts: the transfer keeps flowing (rules stay on
     the switches), the restarted runtime adopts the connection, new connections work."""

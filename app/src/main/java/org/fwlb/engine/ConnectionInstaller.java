@@ -239,6 +239,8 @@ public final class ConnectionInstaller {
         if (at == null) {
             return;
         }
+        // a new handshake on a live entry's 5-tuple: removals of the earlier connection's rules must not end it
+        ctx.reopened(e.key(), System.currentTimeMillis());
         Integer push = null;
         DecisionPoint following = PathPlanner.nextOf(plan, point, at.next(), e.flow());
         if (point.kind() == DecisionPoint.Kind.L4_2 && at.firewall() != null && following != null

@@ -54,6 +54,8 @@ public final class EngineContext {
     final Map<String, PortNumber> learnedUplinks = new ConcurrentHashMap<>();
     /** Rules this instance removed: id to time of the request. */
     private final Map<FlowId, Long> selfRemoved = new ConcurrentHashMap<>();
+    /** When a live entry's 5-tuple was opened again (a SYN or SYN-ACK of a reused client port), by connection. */
+    private final Map<ConnectionKey, Long> reopened = new ConcurrentHashMap<>();
     /** Held 5-tuples installed and not yet removed. */
     final AtomicInteger holds = new AtomicInteger();
 
@@ -271,5 +273,29 @@ public final class EngineContext {
                 it.remove();
             }
         }
+        reopened.values().removeIf(t -> now - t > SELF_REMOVAL_MEMORY_MS);
+    }
+
+    /**
+     * Notes that a live entry's 5-tuple was opened again: a client reused the port while the earlier connection's
+     * rules were still on some switch, so the new handshake runs on the old entry (and partly on its old rules).
+     *
+     * @param key connection
+     * @param now time
+     */
+    void reopened(ConnectionKey key, long now) {
+        reopened.put(key, now);
+    }
+
+    /**
+     * Whether a rule removal posted at a time belongs to the connection before the 5-tuple was opened again.
+     *
+     * @param key       connection
+     * @param eventTime when the removal was posted
+     * @return true if it was posted before the last reopening
+     */
+    boolean beforeReopening(ConnectionKey key, long eventTime) {
+        Long t = reopened.get(key);
+        return t != null && eventTime < t;
     }
 }

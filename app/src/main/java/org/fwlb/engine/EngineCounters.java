@@ -31,6 +31,8 @@ public final class EngineCounters {
     public static final String NO_SERVICE = "noService";
     /** Unknown non-SYN segments punted (seed [0011]). */
     public static final String UNKNOWN_PUNTS = "unknownNonSynPunts";
+    /** Non-SYN segments of known connections punted (rules not yet in the switch's flow cache, or lost). */
+    public static final String KNOWN_PUNTS = "knownSegmentPunts";
     /** 5-tuples held (their segments dropped in the switch). */
     public static final String HELD = "segmentsHeld";
     /** RSTs sent for unknown segments. */

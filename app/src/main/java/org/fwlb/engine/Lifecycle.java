@@ -45,10 +45,11 @@ public final class Lifecycle {
     /**
      * A rule left the flow rule store (RULE_REMOVED).
      *
-     * @param plan plan in force
-     * @param r    the removed rule (ONOS: the stored entry)
+     * @param plan      plan in force
+     * @param r         the removed rule (ONOS: the stored entry)
+     * @param eventTime when the core posted the removal ({@code FlowRuleEvent.time()})
      */
-    public void onRuleRemoved(EnginePlan plan, FlowRule r) {
+    public void onRuleRemoved(EnginePlan plan, FlowRule r, long eventTime) {
         if (r.priority() == Priorities.HOLD) {
             if (ours(r)) {
                 ctx.holds.updateAndGet(n -> Math.max(0, n - 1));
@@ -63,8 +64,11 @@ public final class Lifecycle {
             return;
         }
         ConnectionEntry e = ctx.connections.get(key.get());
-        if (e == null || !isRuleOf(plan, e, r)) {
-            return;     // already ended, or a rule of an earlier connection on the 5-tuple
+        if (e == null || eventTime < e.createdMillis() || ctx.beforeReopening(e.key(), eventTime)
+                || !isRuleOf(plan, e, r)) {
+            // already ended, or a rule of an earlier connection on the 5-tuple: its removal was posted before this
+            // connection was pinned (a reused client port through the same member has the very same rules)
+            return;
         }
         log.debug("{} ends: rule {} on {} removed", e.key(), r.id(), r.deviceId());
         end(plan, e);

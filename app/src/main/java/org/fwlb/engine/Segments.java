@@ -14,6 +14,7 @@ import org.onlab.packet.IPv4;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.flow.FlowEntry;
 import org.onosproject.net.flow.FlowRule;
 import org.onosproject.net.packet.DefaultOutboundPacket;
 
@@ -61,6 +62,12 @@ public final class Segments {
         EngineCounters c = ctx.counters(point.owner());
         ConnectionEntry e = ctx.connections.get(p.connectionKey());
         if (e != null) {
+            c.inc(EngineCounters.KNOWN_PUNTS);
+            if ((p.tcpFlags() & (PacketSummary.SYN | PacketSummary.ACK)) == (PacketSummary.SYN | PacketSummary.ACK)) {
+                // a server answering an opening: the client may have reused the port while this entry's rules
+                // were still on the switches (its SYN then needed no punt)
+                ctx.reopened(e.key(), System.currentTimeMillis());
+            }
             boolean close = (p.tcpFlags() & (PacketSummary.FIN | PacketSummary.RST)) != 0;
             if (close && ctx.settings().tcpFlags) {
                 c.inc(EngineCounters.CLOSE_PUNTS);
@@ -185,11 +192,34 @@ public final class Segments {
         }
         int idle = e.state() == TcpState.CLOSING ? t.timeouts().closingSeconds() : t.timeouts().idleSeconds();
         List<FlowRule> rules = ctx.rules().rules(t, plan, e, mine, idle);
-        if (e.state() != TcpState.SYN_SEEN && !rules.isEmpty()) {
-            ctx.applying(rules);
-            ctx.flowRules.applyFlowRules(rules.toArray(new FlowRule[0]));
+        List<FlowRule> missing = e.state() == TcpState.SYN_SEEN ? List.of() : notStored(rules);
+        if (!missing.isEmpty()) {
+            ctx.applying(missing);
+            ctx.flowRules.applyFlowRules(missing.toArray(new FlowRule[0]));
         }
         passOn(point, p.flowKey(), rules, frame);
+    }
+
+    /**
+     * The rules the core does not hold as they are (added or being added, same treatment and timeout). A segment
+     * of a connection whose rules the store holds was punted by a switch's flow cache that has not caught up with
+     * its table yet (OVS revalidates its datapath flows after a FLOW_MOD, after the barrier reply): sending the
+     * same rules again would only make the switch replace them and revalidate once more. Rules really missing on
+     * a switch are the core's to re-install (the flow statistics poll does it).
+     */
+    private List<FlowRule> notStored(List<FlowRule> rules) {
+        List<FlowRule> out = new ArrayList<>(rules.size());
+        for (FlowRule r : rules) {
+            FlowEntry fe = ctx.flowRules.getFlowEntry(r);
+            boolean held = fe != null && (fe.state() == FlowEntry.FlowEntryState.ADDED
+                    || fe.state() == FlowEntry.FlowEntryState.PENDING_ADD)
+                    && fe.treatment().equals(r.treatment()) && fe.timeout() == r.timeout()
+                    && fe.isPermanent() == r.isPermanent();
+            if (!held) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** tcp_flags mode: a RST, or the second side's FIN, moves the connection to the closing timeout. */

@@ -50,7 +50,7 @@ class LifecycleTest {
         FlowEntry stored = (FlowEntry) ev.subject();
         assertEquals(FlowEntry.FlowEntryState.PENDING_REMOVE, stored.state());
         assertEquals(FlowRule.FlowRemoveReason.NO_REASON, stored.reason(), "ONOS never reports IDLE_TIMEOUT");
-        rig.lifecycle.onRuleRemoved(rig.plan, stored);
+        rig.lifecycle.onRuleRemoved(rig.plan, stored, ev.time());
     }
 
     @Test
@@ -125,6 +125,23 @@ class LifecycleTest {
                 .withSelector(PathRulesTest.exact(e.flow())).withTreatment(rig.rulesOf(e).get(0).treatment())
                 .makeTemporary(10).build());
         assertNotNull(rig.store.get(e.key()));
+    }
+
+    @Test
+    void aRemovalPostedBeforeAReusedTupleWasPinnedAgainDoesNotEndTheNewConnection() {
+        // seen on OVS: a client port reused through the same firewall while the earlier connection's rules were
+        // still being removed; the earlier removal's RULE_REMOVED, queued behind other events, ended the new one
+        FwlbTopology t = ExampleConfigs.topology(1);
+        EngineRig rig = new EngineRig(t);
+        ConnectionEntry e = place(rig, 40000, "10.0.2.21", 80);
+        FlowRule sameRule = rig.rulesOf(e).get(0);
+        FlowEntry stored = (FlowEntry) RecordingFlowRules.removedEvent(sameRule, 12).subject();
+        rig.lifecycle.onRuleRemoved(rig.plan, stored, e.createdMillis() - 1);
+        assertNotNull(rig.store.get(e.key()), "a removal posted before the pin belongs to the earlier connection");
+        assertTrue(rig.flows.removed.isEmpty(), rig.flows.removed.toString());
+        rig.lifecycle.onRuleRemoved(rig.plan, stored, e.createdMillis());
+        assertNull(rig.store.get(e.key()), "a removal posted after the pin ends it");
+        assertEquals(1, rig.count(Owner.SANDWICH, EngineCounters.REMOVED));
     }
 
     @Test

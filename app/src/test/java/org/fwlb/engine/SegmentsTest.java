@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.onlab.packet.MacAddress;
 import org.onosproject.net.PortNumber;
 import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.FlowRuleEvent;
 import org.onosproject.net.packet.OutboundPacket;
 
 import java.util.List;
@@ -26,6 +27,8 @@ import static org.fwlb.engine.EnginePlanTest.F01;
 import static org.fwlb.engine.EnginePlanTest.F02;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -146,7 +149,8 @@ class SegmentsTest {
         assertEquals(2, holds(rig).size());
         assertEquals(3, rig.count(Owner.SANDWICH, EngineCounters.UNKNOWN_PUNTS));
         assertEquals(2, rig.count(Owner.SANDWICH, EngineCounters.HELD));
-        rig.lifecycle.onRuleRemoved(rig.plan, RecordingFlowRules.removedEvent(holds(rig).get(0), 0).subject());
+        FlowRuleEvent ev = RecordingFlowRules.removedEvent(holds(rig).get(0), 0);
+        rig.lifecycle.onRuleRemoved(rig.plan, ev.subject(), ev.time());
         rig.punt(F01, 9, fromClient(t, 40010, 8080, TcpFrames.ACK));
         assertEquals(3, holds(rig).size());
     }
@@ -168,14 +172,57 @@ class SegmentsTest {
     // ---- segments of known connections ----------------------------------------------------------------
 
     @Test
-    void aSegmentOfAKnownConnectionFollowsItAndItsRulesAreAppliedAgain() {
+    void aSegmentOfAKnownConnectionWhoseRulesTheCoreHoldsIsPassedOnWithoutSendingThemAgain() {
+        // OVS answers the barrier when its table has the rule, but its datapath flow cache may still punt the
+        // connection's next segments until it revalidates: re-sending the rules would only trigger another round
         FwlbTopology t = ExampleConfigs.topology(1);
         EngineRig rig = new EngineRig(t);
         rig.punt(F01, 9, fromClient(t, 40000, 80, TcpFrames.SYN));
         ConnectionEntry e = rig.only();
         List<FlowRule> rules = rig.rulesOf(e);
         int applied = rig.flows.applied.size();
-        // the server's SYN-ACK reached the internal dispatcher before its reply rule did
+        rig.punt(F01, 9, fromClient(t, 40000, 80, TcpFrames.ACK));
+        rig.punt(F02, 5, fromServer(t, 80, 40000, TcpFrames.SYN_ACK));
+        assertEquals(applied, rig.flows.applied.size(), rig.flows.applied.toString());
+        assertEquals(3, rig.packets.emitted.size(), "the SYN, then both segments passed on");
+        assertEquals(rules.get(1).treatment(), rig.lastEmitted().treatment());
+        assertEquals(0, rig.count(Owner.SANDWICH, EngineCounters.UNKNOWN_PUNTS));
+        assertEquals(2, rig.count(Owner.SANDWICH, EngineCounters.KNOWN_PUNTS));
+    }
+
+    @Test
+    void aReusedPortsNewHandshakeIsNotEndedByTheEarlierConnectionsRuleRemovals() {
+        // seen on OVS: a client reused a port while the earlier connection's origin rule was still on 'so' (its SYN
+        // needed no punt); the reply rule had just been removed, so the server's SYN-ACK was punted at 'si'; then
+        // the earlier removal's RULE_REMOVED (queued) ended the entry the new connection runs on
+        FwlbTopology t = ExampleConfigs.topology(1);
+        EngineRig rig = new EngineRig(t);
+        rig.punt(F01, 9, fromClient(t, 40000, 80, TcpFrames.SYN));
+        ConnectionEntry e = rig.only();
+        FlowRule reply = rig.rulesOf(e).get(1);
+        long removedAt = e.createdMillis();
+        while (System.currentTimeMillis() <= removedAt) {
+            Thread.onSpinWait();        // the reopening comes at least a clock tick after the removal was posted
+        }
+        rig.punt(F02, 5, fromServer(t, 80, 40000, TcpFrames.SYN_ACK));
+        rig.lifecycle.onRuleRemoved(rig.plan, RecordingFlowRules.removedEvent(reply, 9).subject(), removedAt);
+        assertNotNull(rig.store.get(e.key()), "the earlier connection's removal does not end the reopened one");
+        assertEquals(0, rig.count(Owner.SANDWICH, EngineCounters.REMOVED));
+        rig.lifecycle.onRuleRemoved(rig.plan, RecordingFlowRules.removedEvent(reply, 9).subject(),
+                                    System.currentTimeMillis());
+        assertNull(rig.store.get(e.key()), "a removal posted after the reopening still ends it");
+    }
+
+    @Test
+    void aSegmentOfAKnownConnectionFollowsItAndItsRulesAreAppliedAgain() {
+        FwlbTopology t = ExampleConfigs.topology(1);
+        EngineRig rig = new EngineRig(t);
+        rig.punt(F01, 9, fromClient(t, 40000, 80, TcpFrames.SYN));
+        ConnectionEntry e = rig.only();
+        List<FlowRule> rules = rig.rulesOf(e);
+        rig.flows.removeFlowRules(rules.toArray(new FlowRule[0]));     // the core no longer holds them
+        int applied = rig.flows.applied.size();
+        // the server's SYN-ACK reached the internal dispatcher, whose reply rule is gone
         rig.punt(F02, 5, fromServer(t, 80, 40000, TcpFrames.SYN_ACK));
         assertEquals(applied + 2, rig.flows.applied.size());
         assertEquals(rules.stream().map(FlowRule::id).collect(Collectors.toList()),

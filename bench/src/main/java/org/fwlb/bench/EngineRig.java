@@ -181,7 +181,7 @@ final class EngineRig {
      * @param idled the rule the switch removed
      */
     void ruleIdledOut(FlowRule idled) {
-        lifecycle.onRuleRemoved(plan, idled);
+        lifecycle.onRuleRemoved(plan, idled, System.currentTimeMillis());
     }
 
     /**
@@ -358,7 +358,7 @@ final class EngineRig {
 
         private void removed(FlowRule r) {
             removed++;
-            lifecycle.onRuleRemoved(plan, r);
+            lifecycle.onRuleRemoved(plan, r, System.currentTimeMillis());
         }
 
         /** @return the rules of the last batch applied */

@@ -289,7 +289,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         FlowRule r = event.subject();
         switch (event.type()) {
             case RULE_REMOVED:
-                submit(() -> lifecycle.onRuleRemoved(ctx.plan(), r));
+                submit(() -> lifecycle.onRuleRemoved(ctx.plan(), r, event.time()));
                 break;
             case RULE_ADDED:
             case RULE_UPDATED:

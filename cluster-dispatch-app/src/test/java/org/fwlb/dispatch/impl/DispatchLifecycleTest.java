@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.onlab.packet.MacAddress;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.flow.FlowRule;
+import org.onosproject.net.flow.FlowRuleEvent;
 
 import java.util.List;
 import java.util.Set;
@@ -58,7 +59,8 @@ class DispatchLifecycleTest {
     }
 
     private void removed(EngineRig r, FlowRule rule) {
-        r.lifecycle.onRuleRemoved(r.plan, RecordingFlowRules.removedEvent(rule, 3).subject());
+        FlowRuleEvent ev = RecordingFlowRules.removedEvent(rule, 3);
+        r.lifecycle.onRuleRemoved(r.plan, ev.subject(), ev.time());
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -85,14 +86,20 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
 
     // Runs op under the map lock, then announces its changes outside the lock.
     private <T> CompletableFuture<T> run(boolean write, Supplier<T> op, List<MapState.Change> changes) {
+        return run(write, op, Function.identity(), changes);
+    }
+
+    // Runs op under the map lock; then, outside it, announces its changes and turns op's result into the answer
+    // (decoding stored bytes needs no lock: stored forms are immutable), so readers do not queue behind a decode.
+    private <R, T> CompletableFuture<T> run(boolean write, Supplier<R> op, Function<R, T> answer,
+                                            List<MapState.Change> changes) {
         if (write && readOnly) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                    "map " + state.name + " was built withUpdatesDisabled()"));
+            return refused();
         }
-        T result;
+        R raw;
         try {
             synchronized (state) {
-                result = op.get();
+                raw = op.get();
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -102,11 +109,33 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
                 l.deliver(c);
             }
         }
-        return CompletableFuture.completedFuture(result);
+        try {
+            return CompletableFuture.completedFuture(answer.apply(raw));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private <T> CompletableFuture<T> read(Supplier<T> op) {
         return run(false, op, List.of());
+    }
+
+    // A stored value and key encoded before the lock is taken (a pure function of the arguments).
+    private record Encoded<K>(K key, Object value) {
+    }
+
+    private Encoded<K> encode(K key, V value) {
+        checkValue(value);
+        return new Encoded<>(storedKey(key), codec.store(value));
+    }
+
+    private <T> CompletableFuture<T> refused() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "map " + state.name + " was built withUpdatesDisabled()"));
+    }
+
+    private static <T> CompletableFuture<T> failed(RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
     }
 
     private static <V> Versioned<V> versioned(Codec codec, MapState.Entry e) {
@@ -173,15 +202,13 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
 
     @Override
     public CompletableFuture<Versioned<V>> get(K key) {
-        return read(() -> versioned(state.entries.get(requireNonNull(key))));
+        return run(false, () -> state.entries.get(requireNonNull(key)), this::versioned, List.of());
     }
 
     @Override
     public CompletableFuture<Versioned<V>> getOrDefault(K key, V defaultValue) {
-        return read(() -> {
-            MapState.Entry e = state.entries.get(requireNonNull(key));
-            return e == null ? new Versioned<>(defaultValue, 0) : versioned(e);
-        });
+        return run(false, () -> state.entries.get(requireNonNull(key)),
+                   e -> e == null ? new Versioned<>(defaultValue, 0) : versioned(e), List.of());
     }
 
     @Override
@@ -209,22 +236,35 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
 
     @Override
     public CompletableFuture<Versioned<V>> put(K key, V value) {
+        if (readOnly) {
+            return refused();
+        }
+        Encoded<K> enc;
+        try {
+            enc = encode(key, value);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
         List<MapState.Change> changes = new ArrayList<>();
-        return run(true, () -> {
-            checkValue(value);
-            return versioned(write(storedKey(key), codec.store(value), changes));
-        }, changes);
+        return run(true, () -> write(enc.key(), enc.value(), changes), this::versioned, changes);
     }
 
     @Override
     public CompletableFuture<Versioned<V>> putAndGet(K key, V value) {
+        if (readOnly) {
+            return refused();
+        }
+        Encoded<K> enc;
+        try {
+            enc = encode(key, value);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
         List<MapState.Change> changes = new ArrayList<>();
         return run(true, () -> {
-            checkValue(value);
-            K k = storedKey(key);
-            write(k, codec.store(value), changes);
-            return versioned(state.entries.get(k));
-        }, changes);
+            write(enc.key(), enc.value(), changes);
+            return state.entries.get(enc.key());
+        }, this::versioned, changes);
     }
 
     @Override
@@ -278,17 +318,24 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
 
     @Override
     public CompletableFuture<Versioned<V>> putIfAbsent(K key, V value) {
+        if (readOnly) {
+            return refused();
+        }
+        Encoded<K> enc;
+        try {
+            enc = encode(key, value);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
         List<MapState.Change> changes = new ArrayList<>();
         return run(true, () -> {
-            checkValue(value);
-            K k = storedKey(key);
-            MapState.Entry old = state.entries.get(k);
+            MapState.Entry old = state.entries.get(enc.key());
             if (old != null) {
-                return versioned(old);
+                return old;
             }
-            write(k, codec.store(value), changes);
+            write(enc.key(), enc.value(), changes);
             return null;
-        }, changes);
+        }, this::versioned, changes);
     }
 
     @Override

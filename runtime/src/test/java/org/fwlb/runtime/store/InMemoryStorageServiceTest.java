@@ -207,4 +207,63 @@ class InMemoryStorageServiceTest {
         assertFalse(v.compareAndSet(null, "y"));
         assertEquals("x", v.get());
     }
+
+    /** Decodes like API, but the first decode of the value "slow" waits until released. */
+    private static final class GatedSerializer implements Serializer {
+        final java.util.concurrent.CountDownLatch inDecode = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile boolean gate;
+
+        @Override
+        public <T> byte[] encode(T object) {
+            return API.encode(object);
+        }
+
+        @Override
+        public <T> T copy(T object) {
+            return API.copy(object);
+        }
+
+        @Override
+        public <T> T decode(byte[] bytes) {
+            T value = API.decode(bytes);
+            if (gate && "slow".equals(value)) {
+                gate = false;
+                inDecode.countDown();
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return value;
+        }
+    }
+
+    @Test
+    void aReaderDecodingAValueDoesNotHoldUpTheMapsOtherReadersAndWriters() throws Exception {
+        // the connection table is read by the packet thread and 32 operation threads at once: decoding (Kryo) under
+        // the map's lock made them queue behind each other
+        GatedSerializer gated = new GatedSerializer();
+        ConsistentMap<String, Object> m = storage.<String, Object>consistentMapBuilder().withName("gated")
+                .withSerializer(gated).build();
+        m.put("a", "slow");
+        m.put("b", "fast");
+        gated.gate = true;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Versioned<Object>> slow = pool.submit(() -> m.get("a"));
+            assertTrue(gated.inDecode.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first reader decodes");
+            java.util.concurrent.CompletableFuture<Object> other = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> m.get("b").value() + "/" + m.put("c", "new") + "/" + m.putIfAbsent("c", "x").value());
+            assertEquals("fast/null/new", other.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                         "read and written while the first reader is still decoding");
+            assertFalse(slow.isDone());
+            gated.release.countDown();
+            assertEquals("slow", slow.get(10, java.util.concurrent.TimeUnit.SECONDS).value());
+        } finally {
+            gated.release.countDown();
+            pool.shutdownNow();
+        }
+    }
 }

@@ -6,10 +6,11 @@ import org.onosproject.net.flow.FlowRule;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The flow rule store of one device, and FlowRuleManager's liveness bookkeeping for it. Guarded by
- * its own monitor.
+ * its own monitor, except {@link #pendingMods}.
  */
 final class DeviceFlowTable {
     final DeviceId deviceId;
@@ -20,8 +21,11 @@ final class DeviceFlowTable {
      */
     final Map<StoredEntry.Eq, Long> firstSeen = new HashMap<>();
     final Map<StoredEntry.Eq, Long> lastSeen = new HashMap<>();
-    /** FLOW_MODs of batches awaiting their barrier, by xid (errors are charged to their batch). */
-    final Map<Long, FlowRuleManager.PendingMod> pendingMods = new HashMap<>();
+    /**
+     * FLOW_MODs of batches awaiting their barrier, by xid (errors are charged to their batch). Concurrent: the
+     * switch's I/O thread settles barriers and errors without the table's monitor.
+     */
+    final Map<Long, FlowRuleManager.PendingMod> pendingMods = new ConcurrentHashMap<>();
     /** Read-back of the switch's flows at the last poll, by cookie (used by the polling thread only). */
     volatile Map<Long, FlowRuleManager.ReadBack> readBack = Map.of();
 

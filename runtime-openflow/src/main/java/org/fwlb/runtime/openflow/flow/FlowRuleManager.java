@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -180,6 +181,16 @@ public final class FlowRuleManager implements FlowRuleService {
 
     private DeviceFlowTable table(DeviceId id) {
         return tables.computeIfAbsent(id, DeviceFlowTable::new);
+    }
+
+    /**
+     * The monitor guarding a device's store (tests: to hold it as a long reconciliation of a poll does).
+     *
+     * @param id device
+     * @return its monitor
+     */
+    public Object storeMonitor(DeviceId id) {
+        return table(id);
     }
 
     // ---------------------------------------------------------------- listeners
@@ -506,7 +517,7 @@ public final class FlowRuleManager implements FlowRuleService {
     /** The FLOW_MODs of one device in one stage (OpenFlowRuleProvider's InternalCacheEntry). */
     static final class DeviceBatch {
         final List<Long> xids = new ArrayList<>();
-        final Set<FlowRule> failures = new LinkedHashSet<>();
+        final Set<FlowRule> failures = Collections.synchronizedSet(new LinkedHashSet<>());
         final List<FlowRule> targets = new ArrayList<>();
     }
 
@@ -574,21 +585,24 @@ public final class FlowRuleManager implements FlowRuleService {
                 if (mod == null) {
                     continue;
                 }
-                conn.send(mod);
+                // known before it can be answered: an ERROR for it is charged without the table's lock
                 t.pendingMods.put(xid, new PendingMod(batch, op.rule));
                 batch.xids.add(xid);
                 batch.targets.add(op.rule);
+                conn.send(mod);
             }
             // a switch that never answers this barrier: OpenFlowRuleProvider's pendingBatches expire after 10 s
             barrier = conn.barrier().orTimeout(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+        // settled on the switch's I/O thread without the table's lock: a flow statistics reconciliation holding it
+        // must not delay every barrier reply of the switches that thread serves
         return barrier.handle((v, err) -> {
-            synchronized (t) {
-                batch.xids.forEach(t.pendingMods::remove);
-                if (err != null) {
-                    log.warn("{}: flow rule batch failed: {}", dev, rootMessage(err));
-                    return new ArrayList<>(batch.targets);
-                }
+            batch.xids.forEach(t.pendingMods::remove);
+            if (err != null) {
+                log.warn("{}: flow rule batch failed: {}", dev, rootMessage(err));
+                return new ArrayList<>(batch.targets);
+            }
+            synchronized (batch.failures) {
                 return new ArrayList<>(batch.failures);
             }
         });
@@ -645,11 +659,9 @@ public final class FlowRuleManager implements FlowRuleService {
         if (t == null) {
             return;
         }
-        synchronized (t) {
-            PendingMod pm = t.pendingMods.get(error.getXid());
-            if (pm != null) {
-                pm.batch.failures.add(pm.rule);
-            }
+        PendingMod pm = t.pendingMods.get(error.getXid());
+        if (pm != null) {
+            pm.batch.failures.add(pm.rule);
         }
     }
 
