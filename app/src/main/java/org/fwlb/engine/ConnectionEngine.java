@@ -66,4 +66,13 @@ public interface ConnectionEngine extends ListenerService<ConnectionEvent, Conne
      * @return device id to "ready" or what it waits for (empty when no device is configured)
      */
     java.util.Map<String, String> readiness();
+
+    /**
+     * Returns the overload state: OVERLOAD while new connections of pinned classes go by static-hash rules.
+     *
+     * @return state
+     */
+    default OverloadDetector.State overloadState() {
+        return OverloadDetector.State.NORMAL;
+    }
 }

@@ -56,6 +56,8 @@ public final class EngineCounters {
     public static final String MALFORMED = "malformedPackets";
     /** Exceptions caught in packet processing. */
     public static final String ERRORS = "processingErrors";
+    /** Times the punt path was found overloaded (new connections then went by static-hash rules). */
+    public static final String OVERLOADS = "overloadsEntered";
 
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> placedBy = new ConcurrentHashMap<>();

@@ -94,6 +94,9 @@ public final class Segments {
         FwlbTopology t = plan.topology();
         if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
             TrafficClass tc = classOf(t, p);
+            if (tc != null && ctx.overload() != OverloadDetector.State.NORMAL && hashCarried(plan, tc, p)) {
+                return UnknownNonSynAction.FORWARD;     // the overload's hash rules may have carried it: adopt
+            }
             return tc == null ? UnknownNonSynAction.DROP : tc.unknownNonSyn();
         }
         if (point.kind() == DecisionPoint.Kind.DF) {
@@ -114,11 +117,38 @@ public final class Segments {
                 : byDst != null ? byDst : t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
     }
 
-    /** Whether a segment travels server to client: its source port is named by a class, its destination not. */
+    /**
+     * Whether a segment travels server to client: its source port is named by a class, its destination not; when
+     * no class names either, its source port is below 1024 and its destination not (as the overload rules of a
+     * catch-all class take it).
+     */
     private static boolean fromServer(FwlbTopology t, PacketSummary p) {
         TrafficClass byDst = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.dstPort());
         TrafficClass bySrc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
-        return bySrc != null && !bySrc.ports().isEmpty() && (byDst == null || byDst.ports().isEmpty());
+        boolean srcNamed = bySrc != null && !bySrc.ports().isEmpty();
+        boolean dstNamed = byDst != null && !byDst.ports().isEmpty();
+        if (!srcNamed && !dstNamed) {
+            return p.srcPort() < BaseRules.WELL_KNOWN_PORTS && p.dstPort() >= BaseRules.WELL_KNOWN_PORTS;
+        }
+        return srcNamed && !dstNamed;
+    }
+
+    /**
+     * Whether the overload's hash rules (see {@link BaseRules}) would have carried a segment of a pinned class: not
+     * to or from a sandwich VIP, and for a catch-all class exactly one port below 1024.
+     */
+    private static boolean hashCarried(EnginePlan plan, TrafficClass tc, PacketSummary p) {
+        if (tc.mode() != org.fwlb.model.DispatchMode.PINNED) {
+            return false;
+        }
+        for (org.fwlb.model.VirtualService v : plan.services(Owner.SANDWICH)) {
+            int vip = org.fwlb.model.Ip4.toInt(v.vip().getIp4Address());
+            if (p.ipDst() == vip || p.ipSrc() == vip) {
+                return false;
+            }
+        }
+        return !tc.ports().isEmpty()
+                || p.srcPort() < BaseRules.WELL_KNOWN_PORTS != p.dstPort() < BaseRules.WELL_KNOWN_PORTS;
     }
 
     /** Holds a 5-tuple in the switch (its segments dropped there) for a while, within the instance's budget. */
