@@ -7,7 +7,8 @@ package org.fwlb.engine;
  * <p>NORMAL: every new connection is punted and placed. OVERLOAD is entered when the punts per second reach the
  * threshold or a placement is refused for lack of room (half-open or table limit); it lasts at least the hold
  * time. Then GRACE: the hash rules are gone, new connections are punted again, and a mid-stream segment of a
- * connection the hash rules carried is adopted on its hash firewall. Overload again during GRACE doubles the hold
+ * connection the hash rules carried is adopted on its hash firewall (those punts are expected: in GRACE only SYN
+ * punts and refusals count). Overload again during GRACE doubles the hold
  * (up to 16 times), so a flood that goes on is probed ever more rarely; GRACE that runs out returns to NORMAL and
  * resets the hold. While in OVERLOAD no punt of the covered traffic reaches the controller, so only time can tell
  * that the flood ended: that is why the state is left by hold and probe, not by a rate.
@@ -37,7 +38,8 @@ public final class OverloadDetector {
     private long since;
     private long holdMs;
     private long lastAt = -1;
-    private long lastPunts;
+    private long lastSyns;
+    private long lastOthers;
     private long lastRefused;
 
     /**
@@ -71,17 +73,19 @@ public final class OverloadDetector {
      * Takes a sample of the cumulative counters and moves the state.
      *
      * @param now     time, ms (monotonic enough: a sample not later than the previous is only recorded)
-     * @param punts   cumulative punts of the covered traffic (SYNs and unknown segments)
+     * @param syns    cumulative SYN punts of the covered traffic
+     * @param others  cumulative punts of its other segments (of no connection, or whose rules are missing)
      * @param refused cumulative placements refused for lack of room
      * @return the new state if it changed, else null
      */
-    public synchronized State observe(long now, long punts, long refused) {
+    public synchronized State observe(long now, long syns, long others, long refused) {
         boolean first = lastAt < 0;
         long dt = now - lastAt;
-        long dPunts = punts - lastPunts;
+        long dPunts = syns - lastSyns + (state == State.GRACE ? 0 : others - lastOthers);
         long dRefused = refused - lastRefused;
         lastAt = now;
-        lastPunts = punts;
+        lastSyns = syns;
+        lastOthers = others;
         lastRefused = refused;
         if (first || dt <= 0 || enterPps == 0) {
             return null;

@@ -94,7 +94,10 @@ public final class Segments {
         FwlbTopology t = plan.topology();
         if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
             TrafficClass tc = classOf(t, p);
-            if (tc != null && ctx.overload() != OverloadDetector.State.NORMAL && hashCarried(plan, tc, p)) {
+            // a SYN+ACK is not adopted: the handshake is not complete (its client's SYN retransmission gets placed),
+            // and after a flood the server's retransmissions to spoofed sources would fill the table
+            boolean synAck = (p.tcpFlags() & PacketSummary.SYN) != 0;
+            if (tc != null && !synAck && ctx.overload() != OverloadDetector.State.NORMAL && hashCarried(plan, tc, p)) {
                 return UnknownNonSynAction.FORWARD;     // the overload's hash rules may have carried it: adopt
             }
             return tc == null ? UnknownNonSynAction.DROP : tc.unknownNonSyn();

@@ -235,6 +235,9 @@ class OverloadDefenseTest {
         grace.ctx.overload(OverloadDetector.State.GRACE);
         grace.punt(F01, 9, outside(t, 40006, "10.0.2.21", 8080, TcpFrames.ACK));
         assertEquals(0, grace.store.size(), "both ports above 1024: never hash-carried, held");
+        grace.punt(F02, 5, inside(t, 80, "10.0.1.11", 40010, TcpFrames.SYN_ACK));
+        assertEquals(0, grace.store.size(), "a SYN+ACK (a flood's server retransmitting to a spoofed source) is held");
+        assertEquals(2, grace.count(Owner.SANDWICH, EngineCounters.HELD));
         FwlbTopology fig6 = ExampleConfigs.topology(6);
         EngineRig vip = new EngineRig(fig6);
         vip.ctx.overload(OverloadDetector.State.GRACE);
@@ -250,7 +253,7 @@ class OverloadDefenseTest {
         EngineRig rig = new EngineRig(t, EngineRig.settings().maxHalfOpen(50).build());
         OverloadDetector d = new OverloadDetector(1_000_000, 10_000, 15_000);    // only refusals can trigger
         EngineCounters c = rig.ctx.counters(Owner.SANDWICH);
-        d.observe(0, c.get(EngineCounters.SYN_PUNTS), c.get(EngineCounters.HALF_OPEN_FULL));
+        d.observe(0, c.get(EngineCounters.SYN_PUNTS), 0, c.get(EngineCounters.HALF_OPEN_FULL));
         for (int i = 0; i < 3; i++) {
             rig.punt(F01, 9, outside(t, 41000 + i, "10.0.2.21", 80, TcpFrames.SYN));
         }
@@ -273,7 +276,7 @@ class OverloadDefenseTest {
             assertEquals(e.path(), now.path());
             assertEquals(TcpState.ESTABLISHED, now.state());
         }
-        assertEquals(OverloadDetector.State.OVERLOAD, d.observe(250, c.get(EngineCounters.SYN_PUNTS),
+        assertEquals(OverloadDetector.State.OVERLOAD, d.observe(250, c.get(EngineCounters.SYN_PUNTS), 0,
                 c.get(EngineCounters.HALF_OPEN_FULL) + c.get(EngineCounters.TABLE_FULL)));
     }
 }

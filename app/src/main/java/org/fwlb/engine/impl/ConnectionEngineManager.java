@@ -269,7 +269,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         try {
             EngineCounters c = ctx.counters(Owner.SANDWICH);
             OverloadDetector.State next = detector.observe(System.currentTimeMillis(),
-                    c.get(EngineCounters.SYN_PUNTS) + c.get(EngineCounters.UNKNOWN_PUNTS),
+                    c.get(EngineCounters.SYN_PUNTS), c.get(EngineCounters.UNKNOWN_PUNTS),
                     c.get(EngineCounters.HALF_OPEN_FULL) + c.get(EngineCounters.TABLE_FULL));
             if (next != null) {
                 overloadChanged(next);
