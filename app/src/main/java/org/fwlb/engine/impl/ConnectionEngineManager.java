@@ -172,7 +172,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private ScheduledExecutorService timers;
     private ScheduledFuture<?> sweepTask;
     private ScheduledFuture<?> overloadTask;
-    private OverloadDetector detector;
+    private volatile OverloadDetector detector;
 
     @Activate
     protected void activate(ComponentContext context) {
@@ -261,6 +261,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         if (ctx.overload() != OverloadDetector.State.NORMAL) {
             overloadChanged(OverloadDetector.State.NORMAL);     // new settings start from pinning
         }
+        sampleOverload();       // the first sample only records: take it now, so the first period counts
         overloadTask = timers.scheduleAtFixedRate(this::sampleOverload, OVERLOAD_SAMPLE_MS, OVERLOAD_SAMPLE_MS,
                                                   TimeUnit.MILLISECONDS);
     }
