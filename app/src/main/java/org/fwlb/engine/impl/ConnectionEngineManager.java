@@ -152,7 +152,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private int overloadGraceSeconds = OVERLOAD_GRACE_SECONDS_DEFAULT;
 
     /** How often the overload detector samples the punt counters, ms (short: a flood costs while undetected). */
-    static final int OVERLOAD_SAMPLE_MS = 250;
+    static final int OVERLOAD_SAMPLE_MS = 100;
 
     private final FwlbTopologyListener topologyListener = e -> submit(() -> this.reactions.apply(e.subject()));
     private final MemberStateListener memberListener = e -> submit(() -> this.reactions.memberChanged(e.subject()));
