@@ -58,6 +58,8 @@ public final class EngineCounters {
     public static final String ERRORS = "processingErrors";
     /** Times the punt path was found overloaded (new connections then went by static-hash rules). */
     public static final String OVERLOADS = "overloadsEntered";
+    /** SYN+ACKs passed to their hash firewall in overload or grace (neither pinned nor held). */
+    public static final String PASSED_BY_HASH = "synAcksPassedByHash";
 
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> placedBy = new ConcurrentHashMap<>();

@@ -70,6 +70,9 @@ public final class Segments {
             return;
         }
         c.inc(EngineCounters.UNKNOWN_PUNTS);
+        if (passedByHash(plan, point, p, frame)) {
+            return;
+        }
         switch (actionFor(plan, point, p)) {
             case FORWARD:
                 byHash(plan, point, p, frame);
@@ -152,6 +155,34 @@ public final class Segments {
         }
         return !tc.ports().isEmpty()
                 || p.srcPort() < BaseRules.WELL_KNOWN_PORTS != p.dstPort() < BaseRules.WELL_KNOWN_PORTS;
+    }
+
+    /**
+     * Overload or grace: a SYN+ACK the hash rules would carry (its SYN went by them, the rules of this side are not
+     * there yet or no longer) is passed to its hash firewall, neither pinned nor held: holding it would drop the
+     * connection's next tries for a while, pinning it would fill the table with a flood's server retransmitting to
+     * spoofed sources.
+     */
+    private boolean passedByHash(EnginePlan plan, DecisionPoint point, PacketSummary p, byte[] frame) {
+        if ((p.tcpFlags() & PacketSummary.SYN) == 0 || ctx.overload() == OverloadDetector.State.NORMAL
+                || point.kind() != DecisionPoint.Kind.FIREWALL_CHOICE) {
+            return false;
+        }
+        FwlbTopology t = plan.topology();
+        TrafficClass tc = classOf(t, p);
+        Role role = t.firewallRoleOf(point.device());
+        if (tc == null || role == null || !hashCarried(plan, tc, p)) {
+            return false;
+        }
+        String id = ctx.firewallBuckets().ownerOf(fromServer(t, p) ? p.dstPort() : p.srcPort());
+        org.fwlb.model.Firewall fw = id == null ? null : t.firewall(id);
+        if (fw == null) {
+            return false;
+        }
+        ctx.packets.emit(new DefaultOutboundPacket(point.device(), Treatments.towardsFirewall(t, fw, role),
+                                                   ByteBuffer.wrap(frame)));
+        ctx.counters(point.owner()).inc(EngineCounters.PASSED_BY_HASH);
+        return true;
     }
 
     /** Holds a 5-tuple in the switch (its segments dropped there) for a while, within the instance's budget. */

@@ -7,6 +7,7 @@ import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.TcpState;
 import org.fwlb.packet.PacketSummary;
 import org.fwlb.testing.RecordingFlowRules;
+import org.fwlb.testing.RecordingPackets;
 import org.fwlb.testing.TcpFrames;
 import org.fwlb.testing.Treats;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
 
 import static org.fwlb.engine.EnginePlanTest.F01;
 import static org.fwlb.engine.EnginePlanTest.F02;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -235,14 +237,34 @@ class OverloadDefenseTest {
         grace.ctx.overload(OverloadDetector.State.GRACE);
         grace.punt(F01, 9, outside(t, 40006, "10.0.2.21", 8080, TcpFrames.ACK));
         assertEquals(0, grace.store.size(), "both ports above 1024: never hash-carried, held");
-        grace.punt(F02, 5, inside(t, 80, "10.0.1.11", 40010, TcpFrames.SYN_ACK));
-        assertEquals(0, grace.store.size(), "a SYN+ACK (a flood's server retransmitting to a spoofed source) is held");
-        assertEquals(2, grace.count(Owner.SANDWICH, EngineCounters.HELD));
+        assertEquals(1, grace.count(Owner.SANDWICH, EngineCounters.HELD));
         FwlbTopology fig6 = ExampleConfigs.topology(6);
         EngineRig vip = new EngineRig(fig6);
         vip.ctx.overload(OverloadDetector.State.GRACE);
         vip.punt(F01, 9, outside(fig6, 40006, "10.0.2.100", 80, TcpFrames.ACK));
         assertEquals(0, vip.store.size(), "VIP traffic kept its punt: not adopted by hash");
+    }
+
+    @Test
+    void inOverloadOrGraceASynAckTheHashWouldCarryIsPassedToItsHashFirewallNeitherPinnedNorHeld() {
+        FwlbTopology t = ExampleConfigs.topology(1);
+        for (OverloadDetector.State s : List.of(OverloadDetector.State.OVERLOAD, OverloadDetector.State.GRACE)) {
+            EngineRig rig = new EngineRig(t);
+            rig.ctx.overload(s);
+            byte[] synAck = inside(t, 80, "203.0.113.9", 40010, TcpFrames.SYN_ACK);
+            rig.punt(F02, 5, synAck);
+            assertEquals(0, rig.store.size(), s + ": a flood's server retransmitting to a spoofed source pins nothing");
+            assertEquals(0, rig.count(Owner.SANDWICH, EngineCounters.HELD), "not held: the client's retry must pass");
+            assertEquals(1, rig.count(Owner.SANDWICH, EngineCounters.PASSED_BY_HASH));
+            String fw = rig.ctx.firewallBuckets().ownerOf(40010);
+            assertArrayEquals(synAck, RecordingPackets.bytes(rig.lastEmitted()));
+            assertEquals(Treatments.towardsFirewall(t, t.firewall(fw), org.fwlb.model.FirewallDispatcher.Role.INTERNAL),
+                         rig.lastEmitted().treatment());
+        }
+        EngineRig normal = new EngineRig(t);
+        normal.punt(F02, 5, inside(t, 80, "203.0.113.9", 40010, TcpFrames.SYN_ACK));
+        assertEquals(0, normal.count(Owner.SANDWICH, EngineCounters.PASSED_BY_HASH), "normal: the class's action");
+        assertEquals(1, normal.count(Owner.SANDWICH, EngineCounters.HELD));
     }
 
     // ---- a flood of half-open connections --------------------------------------------------------------
