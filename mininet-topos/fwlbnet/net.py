@@ -449,6 +449,15 @@ class Topology:
             self._next_port[name] = first + n
             return first
 
+    def syn_flood(self, host, dst_ip, dst_port=80, pps=20000, seconds=10, rand_source=True):
+        """Starts a bounded SYN flood from host (fwlbnet.synflood: valid SYNs, random public sources unless
+        rand_source=False, paced at pps, stops by itself after `seconds`). Returns a SynFlood; its wait()
+        gives {sent, seconds, pps, errors}."""
+        argv = [PYTHON, '-m', 'fwlbnet.synflood', dst_ip, '--port', str(dst_port), '--pps', str(pps),
+                '--seconds', str(seconds)] + ([] if rand_source else ['--fixed-source'])
+        proc = self.host(host).popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return SynFlood(proc, seconds)
+
     def wrk(self, host, url, duration=5, connections=10, threads=1, close=False, timeout=5,
             extra=()):
         """wrk for `duration` seconds; close=True sends "Connection: close" (a new connection per
@@ -717,6 +726,27 @@ class Topology:
     def arp_flush(self, host=None):
         for h in [host] if host else list(self.hosts):
             self.host(h).run(['ip', 'neigh', 'flush', 'all'])
+
+
+class SynFlood:
+    """A running fwlbnet.synflood (see Topology.syn_flood)."""
+
+    def __init__(self, proc, seconds):
+        self.proc = proc
+        self.seconds = seconds
+
+    def wait(self):
+        """Waits for the flood to end by itself; its report. A flood that overruns its deadline by 10 s is
+        killed and reported as an error (NetError)."""
+        try:
+            out, err = self.proc.communicate(timeout=self.seconds + 10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            raise NetError('synflood did not stop by itself after %ss' % self.seconds)
+        if self.proc.returncode != 0:
+            raise NetError('synflood failed (%d): %s' % (self.proc.returncode, err.decode(errors='replace')))
+        return json.loads(out.decode().strip().splitlines()[-1])
 
 
 class PacedTransfer:

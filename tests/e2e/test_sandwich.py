@@ -360,3 +360,93 @@ def test_runtime_restart_loses_no_established_connection(sandwich, workdir):
     assert r.ok, r.output[-2000:]
     res = t.wait()
     assert res.ok, res
+
+
+OVERLOAD_PRIOS = range(26000, 28000)     # the overload's hash rules and the punts they leave in place
+
+
+def _rss_mb(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def _batches(net, host, url, until, out, size=150):
+    """Batches of new connections (loadgen, 4 at a time) from host until `until()` is true; results in out."""
+    while not until():
+        out.append(net.requests(host, url, size, concurrency=4, timeout=10))
+
+
+def test_a_syn_flood_leaves_legitimate_clients_served_and_pinning_resumes(sandwich):
+    """Issue 13: c3 floods srv2 with ~20,000 valid SYNs/s from random public sources for 10 s. The punt path
+    is found overloaded and new connections go by the static-hash rules under the pins: legitimate clients on
+    both sides keep >= 99 % success at >= 50 % of their no-flood rate, through the same firewall both ways (no
+    invalid drop), the REST API answers, the runtime's memory stays bounded; then pinning resumes and the
+    switches return to their base rules."""
+    net, rt = sandwich.net, sandwich.runtime
+    quiet = []
+    for _ in range(2):
+        quiet.append(net.requests('c1', 'http://10.0.2.21/', 150, concurrency=4, timeout=10))
+    assert all(r.ok for r in quiet), quiet[-1].output[-2000:]
+    quiet_rate = sum(r.completed for r in quiet) / sum(r.duration for r in quiet)
+    reset_firewalls(net)
+    before = rt.counters()
+    rss0 = _rss_mb(rt.proc.pid)
+
+    flood = net.syn_flood('c3', '10.0.2.22', 80, pps=20000, seconds=10)
+    over = threading.Event()
+    runs = {'c1': [], 'pc1': []}
+    clients = [threading.Thread(target=_batches, args=(net, 'c1', 'http://10.0.2.21/', over.is_set, runs['c1'])),
+               threading.Thread(target=_batches, args=(net, 'pc1', 'http://10.0.1.11/', over.is_set, runs['pc1']))]
+    for c in clients:
+        c.start()
+    rest_ms, rss = [], []
+    try:
+        while flood.proc.poll() is None:
+            t0 = time.monotonic()
+            state = rt.counters().get('overloadState')
+            rest_ms.append((time.monotonic() - t0) * 1000)
+            rss.append(_rss_mb(rt.proc.pid))
+            time.sleep(0.25)
+    finally:
+        report = flood.wait()
+        over.set()
+        for c in clients:
+            c.join(120)
+    after = rt.counters()
+    print('flood', report, 'quiet rate %.0f/s' % quiet_rate, 'REST ms p50/max %.1f/%.1f' % (
+        sorted(rest_ms)[len(rest_ms) // 2], max(rest_ms)), 'RSS MB %d -> max %d' % (rss0, max(rss)))
+    assert report['sent'] >= 160000, 'the flood did not reach ~20,000/s on this machine: %s' % report
+    assert after.get('overloadsEntered', 0) > before.get('overloadsEntered', 0), (before, after)
+    for host, rs in runs.items():
+        requested = sum(r.requested for r in rs)
+        completed = sum(r.completed - r.non2xx for r in rs)
+        rate = sum(r.completed for r in rs) / sum(r.duration for r in rs)
+        print(host, 'success %d/%d' % (completed, requested), 'rate %.0f/s' % rate,
+              'connect p99', max(r.connect.get('p99') or 0 for r in rs))
+        assert requested >= 300, (host, requested)
+        assert completed >= 0.99 * requested, (host, [r.failures or r.output[-300:] for r in rs if not r.ok])
+        if host == 'c1':
+            assert rate >= 0.5 * quiet_rate, (rate, quiet_rate)
+    assert invalid_drops(net) == {fw: 0 for fw in FIREWALLS}, 'a connection crossed two firewalls'
+    assert sorted(rest_ms)[len(rest_ms) // 2] < 100, rest_ms
+    assert max(rss) < 1600, 'the runtime grew to %d MB' % max(rss)
+
+    # the flood is over: pinning resumes (hold, then grace), the tables return to their base rules
+    keys = ('overloadState', 'overloadsEntered', 'synPunts', 'unknownNonSynPunts', 'segmentsHeld', 'forwardedByHash',
+            'halfOpenLimit', 'connectionsPinned')
+
+    def normal():
+        c = rt.counters()
+        print('after the flood:', {k: c.get(k) for k in keys})
+        return c.get('overloadState') == 0
+    wait_for(normal, 40, interval=1, what='back to NORMAL')
+    assert not [f for sw in ('so', 'si') for f in net.flows(sw, sync=False) if f['priority'] in OVERLOAD_PRIOS]
+    wait_for(lambda: not pinned_flows(sandwich), 30, interval=1, what='flood and client pins expired')
+    p0 = rt.counters()
+    r = net.requests('c1', 'http://10.0.2.21/', 20, concurrency=2)
+    assert r.ok, r.output[-2000:]
+    p1 = rt.counters()
+    assert p1.get('synPunts', 0) - p0.get('synPunts', 0) >= 20, 'new connections are punted and pinned again'

@@ -78,8 +78,12 @@ public final class BaseRules {
         }
     }
 
+    /** Ports below this are taken for the service's side of a catch-all class's connection under overload. */
+    public static final int WELL_KNOWN_PORTS = 1024;
+
     private final PathRules apps;
     private final boolean tcpFlags;
+    private final boolean overload;
 
     /**
      * Creates the builder.
@@ -88,8 +92,20 @@ public final class BaseRules {
      * @param tcpFlags whether rules may match TCP flags (the optional mode; ONOS 2.7 does not translate them)
      */
     public BaseRules(PathRules apps, boolean tcpFlags) {
+        this(apps, tcpFlags, false);
+    }
+
+    /**
+     * Creates the builder.
+     *
+     * @param apps     the owners' application ids
+     * @param tcpFlags whether rules may match TCP flags
+     * @param overload whether the punt path is overloaded: pinned classes get static-hash rules under the pins
+     */
+    public BaseRules(PathRules apps, boolean tcpFlags, boolean overload) {
         this.apps = apps;
         this.tcpFlags = tcpFlags;
+        this.overload = overload;
     }
 
     /**
@@ -159,6 +175,9 @@ public final class BaseRules {
                 hashRules(t, role, tc, fwBuckets, Priorities.HASH + rank, app, out);
                 continue;
             }
+            if (overload) {
+                overloadRules(plan, d, tc, m, fwBuckets, rank, app, out);
+            }
             if (!tcpFlags) {
                 for (TrafficSelector s : classSelectors(d, tc, -1, true)) {
                     add(out, rule(app, dev, Priorities.PUNT + rank, s, Treatments.punt(m.punt)));
@@ -189,6 +208,46 @@ public final class BaseRules {
         if (fw != null) {
             add(out, rule(app, dev, Priorities.OTHER_IP, DefaultTrafficSelector.builder().matchEthDst(d.gatewayMac())
                     .matchEthType(Ethernet.TYPE_IPV4).build(), Treatments.towardsFirewall(t, fw, role)));
+        }
+    }
+
+    /**
+     * A pinned class under overload: its new connections go by the static-hash buckets (the same as static-hash
+     * mode and the [0011] forward action, so a connection they carried can be adopted afterwards), between the
+     * pins and the punt. A catch-all class has no service port to tell the direction: the port below 1024 is
+     * taken for the service's; connections with both ports above keep the punt, and so do those with both below
+     * and those to a sandwich VIP (their stage decides the server at the punt).
+     */
+    private static void overloadRules(EnginePlan plan, FirewallDispatcher d, TrafficClass tc, Meters m,
+                                      HashBuckets buckets, int rank, ApplicationId app, Map<Object, FlowRule> out) {
+        FwlbTopology t = plan.topology();
+        Role role = d.role();
+        DeviceId dev = d.deviceId();
+        for (VirtualService v : plan.services(Owner.SANDWICH)) {
+            add(out, rule(app, dev, Priorities.OVERLOAD_PUNT, Treatments.tcpAtGateway(d)
+                    .matchIPDst(IpPrefix.valueOf(v.vip().getIp4Address(), 32)).build(), Treatments.punt(m.punt)));
+        }
+        if (!tc.ports().isEmpty()) {
+            hashRules(t, role, tc, buckets, Priorities.OVERLOAD + rank, app, out);
+            return;
+        }
+        TpPort low = TpPort.tpPort(0);
+        TpPort lowMask = TpPort.tpPort(0xffff & ~(WELL_KNOWN_PORTS - 1));
+        add(out, rule(app, dev, Priorities.OVERLOAD_PUNT, Treatments.tcpAtGateway(d).matchTcpSrcMasked(low, lowMask)
+                .matchTcpDstMasked(low, lowMask).build(), Treatments.punt(m.punt)));
+        int mask = HashBuckets.mask(buckets.buckets());
+        for (int b = 0; b < buckets.buckets(); b++) {
+            String id = buckets.owner(b);
+            Firewall fw = id == null ? null : t.firewall(id);
+            if (fw == null) {
+                continue;
+            }
+            TrafficTreatment tr = Treatments.towardsFirewall(t, fw, role);
+            TpPort value = TpPort.tpPort(HashBuckets.portValue(b));
+            add(out, rule(app, dev, Priorities.OVERLOAD + rank, Treatments.tcpAtGateway(d)
+                    .matchTcpDstMasked(low, lowMask).matchTcpSrcMasked(value, TpPort.tpPort(mask)).build(), tr));
+            add(out, rule(app, dev, Priorities.OVERLOAD + rank, Treatments.tcpAtGateway(d)
+                    .matchTcpSrcMasked(low, lowMask).matchTcpDstMasked(value, TpPort.tpPort(mask)).build(), tr));
         }
     }
 

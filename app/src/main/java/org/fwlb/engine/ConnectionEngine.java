@@ -87,4 +87,13 @@ public interface ConnectionEngine extends ListenerService<ConnectionEvent, Conne
      * @return member id to transitions
      */
     java.util.Map<String, Long> healthTransitions();
+
+    /**
+     * Returns the overload state: OVERLOAD while new connections of pinned classes go by static-hash rules.
+     *
+     * @return state
+     */
+    default OverloadDetector.State overloadState() {
+        return OverloadDetector.State.NORMAL;
+    }
 }

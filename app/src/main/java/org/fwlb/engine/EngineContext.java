@@ -45,6 +45,7 @@ public final class EngineContext {
     private volatile Map<Dispatcher, Map<VirtualService, HashBuckets>> stageBuckets = Map.of();
     private volatile boolean active = true;
     private volatile EngineTimers timers = new EngineTimers();
+    private volatile OverloadDetector.State overload = OverloadDetector.State.NORMAL;
 
     /** Decisions whose rules are being installed, by connection (and decision point). */
     final Set<Object> pending = ConcurrentHashMap.newKeySet();
@@ -92,6 +93,20 @@ public final class EngineContext {
      */
     public void plan(EnginePlan p) {
         this.plan = p;
+    }
+
+    /** @return the overload state in force (static-hash rules under the pins while OVERLOAD) */
+    public OverloadDetector.State overload() {
+        return overload;
+    }
+
+    /**
+     * Sets the overload state in force.
+     *
+     * @param s state
+     */
+    public void overload(OverloadDetector.State s) {
+        this.overload = s;
     }
 
     /** @return the settings in force */

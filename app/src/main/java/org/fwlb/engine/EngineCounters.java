@@ -59,6 +59,10 @@ public final class EngineCounters {
     public static final String MALFORMED = "malformedPackets";
     /** Exceptions caught in packet processing. */
     public static final String ERRORS = "processingErrors";
+    /** Times the punt path was found overloaded (new connections then went by static-hash rules). */
+    public static final String OVERLOADS = "overloadsEntered";
+    /** SYN+ACKs passed to their hash firewall in overload or grace (neither pinned nor held). */
+    public static final String PASSED_BY_HASH = "synAcksPassedByHash";
 
     /** Every counter above, so exporters show each from zero (Prometheus counters should not appear late). */
     public static final List<String> NAMES = List.of(SYN_PUNTS, PLACED, SYN_FOLLOWED, INVALID_SYN, NO_MEMBER,

@@ -26,9 +26,22 @@ public final class EngineSettings {
     public final int hashBuckets;
     /** Period of the sweep (adoption, bookkeeping, packet rates), ms. */
     public final int sweepIntervalMs;
+    /** Punts per second (per instance) that mean overload: new connections go by static-hash rules; 0 = never. */
+    public final int overloadPuntPps;
+    /** Least seconds in overload before pinning is tried again (doubled while the overload goes on). */
+    public final int overloadHoldSeconds;
+    /** Seconds after an overload during which segments of hash-carried connections are adopted. */
+    public final int overloadGraceSeconds;
+
+    /** Default of {@link #overloadPuntPps}. */
+    public static final int DEFAULT_OVERLOAD_PUNT_PPS = 1500;
+    /** Default of {@link #overloadHoldSeconds}. */
+    public static final int DEFAULT_OVERLOAD_HOLD_SECONDS = 10;
+    /** Default of {@link #overloadGraceSeconds}. */
+    public static final int DEFAULT_OVERLOAD_GRACE_SECONDS = 15;
 
     /**
-     * Creates settings.
+     * Creates settings (the overload detector's at their defaults).
      *
      * @param puntRatePps       TCP punt meter rate
      * @param puntBurst         its burst
@@ -44,6 +57,35 @@ public final class EngineSettings {
     public EngineSettings(int puntRatePps, int puntBurst, int arpRatePps, boolean perStageDecisions,
                           boolean tcpFlags, int holdSeconds, int maxHolds, int maxHalfOpen, int hashBuckets,
                           int sweepIntervalMs) {
+        this(puntRatePps, puntBurst, arpRatePps, perStageDecisions, tcpFlags, holdSeconds, maxHolds, maxHalfOpen,
+             hashBuckets, sweepIntervalMs, DEFAULT_OVERLOAD_PUNT_PPS, DEFAULT_OVERLOAD_HOLD_SECONDS,
+             DEFAULT_OVERLOAD_GRACE_SECONDS);
+    }
+
+    /**
+     * Creates settings with the overload detector's.
+     *
+     * @param puntRatePps          TCP punt meter rate
+     * @param puntBurst            its burst
+     * @param arpRatePps           ARP meter rate
+     * @param perStageDecisions    force per-stage decisions
+     * @param tcpFlags             use tcp_flags matches
+     * @param holdSeconds          hold rule lifetime
+     * @param maxHolds             hold rule cap
+     * @param maxHalfOpen          half-open cap
+     * @param hashBuckets          static-hash buckets
+     * @param sweepIntervalMs      sweep period
+     * @param overloadPuntPps      punts/s meaning overload (0 = never)
+     * @param overloadHoldSeconds  least overload time
+     * @param overloadGraceSeconds adoption time after an overload
+     */
+    public EngineSettings(int puntRatePps, int puntBurst, int arpRatePps, boolean perStageDecisions,
+                          boolean tcpFlags, int holdSeconds, int maxHolds, int maxHalfOpen, int hashBuckets,
+                          int sweepIntervalMs, int overloadPuntPps, int overloadHoldSeconds,
+                          int overloadGraceSeconds) {
+        this.overloadPuntPps = overloadPuntPps;
+        this.overloadHoldSeconds = overloadHoldSeconds;
+        this.overloadGraceSeconds = overloadGraceSeconds;
         this.puntRatePps = puntRatePps;
         this.puntBurst = puntBurst;
         this.arpRatePps = arpRatePps;

@@ -19,6 +19,11 @@ public final class Priorities {
     public static final int PINNED = 30000;
     /** A held 5-tuple: an unknown non-SYN segment's action, kept so it is not punted again. */
     public static final int HOLD = 28000;
+    /** Overload only: traffic the hash rules must not carry keeps its metered punt (a sandwich VIP's, whose
+     *  stage decides the server; both ports below 1024, where the service port is ambiguous). */
+    public static final int OVERLOAD_PUNT = 27000;
+    /** Overload only: unknown TCP of a pinned class carried by static-hash buckets, without punts (+ rank). */
+    public static final int OVERLOAD = 26000;
     /** Unknown TCP of a trusted client source (one that completed a connection), own meter (+ rank). */
     public static final int TRUSTED = 25000;
     /** Unknown TCP of pinned classes and services to the controller, metered (+ rank). */

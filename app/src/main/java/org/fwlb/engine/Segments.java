@@ -77,6 +77,9 @@ public final class Segments {
             return;
         }
         c.inc(EngineCounters.UNKNOWN_PUNTS);
+        if (passedByHash(plan, point, p, frame)) {
+            return;
+        }
         switch (actionFor(plan, point, p)) {
             case FORWARD:
                 byHash(plan, point, p, frame);
@@ -101,6 +104,12 @@ public final class Segments {
         FwlbTopology t = plan.topology();
         if (point.kind() == DecisionPoint.Kind.FIREWALL_CHOICE) {
             TrafficClass tc = classOf(t, p);
+            // a SYN+ACK is not adopted: the handshake is not complete (its client's SYN retransmission gets placed),
+            // and after a flood the server's retransmissions to spoofed sources would fill the table
+            boolean synAck = (p.tcpFlags() & PacketSummary.SYN) != 0;
+            if (tc != null && !synAck && ctx.overload() != OverloadDetector.State.NORMAL && hashCarried(plan, tc, p)) {
+                return UnknownNonSynAction.FORWARD;     // the overload's hash rules may have carried it: adopt
+            }
             return tc == null ? UnknownNonSynAction.DROP : tc.unknownNonSyn();
         }
         if (point.kind() == DecisionPoint.Kind.DF) {
@@ -121,11 +130,66 @@ public final class Segments {
                 : byDst != null ? byDst : t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
     }
 
-    /** Whether a segment travels server to client: its source port is named by a class, its destination not. */
+    /**
+     * Whether a segment travels server to client: its source port is named by a class, its destination not; when
+     * no class names either, its source port is below 1024 and its destination not (as the overload rules of a
+     * catch-all class take it).
+     */
     private static boolean fromServer(FwlbTopology t, PacketSummary p) {
         TrafficClass byDst = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.dstPort());
         TrafficClass bySrc = t.trafficClassFor(IPv4.PROTOCOL_TCP, p.srcPort());
-        return bySrc != null && !bySrc.ports().isEmpty() && (byDst == null || byDst.ports().isEmpty());
+        boolean srcNamed = bySrc != null && !bySrc.ports().isEmpty();
+        boolean dstNamed = byDst != null && !byDst.ports().isEmpty();
+        if (!srcNamed && !dstNamed) {
+            return p.srcPort() < BaseRules.WELL_KNOWN_PORTS && p.dstPort() >= BaseRules.WELL_KNOWN_PORTS;
+        }
+        return srcNamed && !dstNamed;
+    }
+
+    /**
+     * Whether the overload's hash rules (see {@link BaseRules}) would have carried a segment of a pinned class: not
+     * to or from a sandwich VIP, and for a catch-all class exactly one port below 1024.
+     */
+    private static boolean hashCarried(EnginePlan plan, TrafficClass tc, PacketSummary p) {
+        if (tc.mode() != org.fwlb.model.DispatchMode.PINNED) {
+            return false;
+        }
+        for (org.fwlb.model.VirtualService v : plan.services(Owner.SANDWICH)) {
+            int vip = org.fwlb.model.Ip4.toInt(v.vip().getIp4Address());
+            if (p.ipDst() == vip || p.ipSrc() == vip) {
+                return false;
+            }
+        }
+        return !tc.ports().isEmpty()
+                || p.srcPort() < BaseRules.WELL_KNOWN_PORTS != p.dstPort() < BaseRules.WELL_KNOWN_PORTS;
+    }
+
+    /**
+     * Overload or grace: a SYN+ACK the hash rules would carry (its SYN went by them, the rules of this side are not
+     * there yet or no longer) is passed to its hash firewall, neither pinned nor held: holding it would drop the
+     * connection's next tries for a while, pinning it would fill the table with a flood's server retransmitting to
+     * spoofed sources.
+     */
+    private boolean passedByHash(EnginePlan plan, DecisionPoint point, PacketSummary p, byte[] frame) {
+        if ((p.tcpFlags() & PacketSummary.SYN) == 0 || ctx.overload() == OverloadDetector.State.NORMAL
+                || point.kind() != DecisionPoint.Kind.FIREWALL_CHOICE) {
+            return false;
+        }
+        FwlbTopology t = plan.topology();
+        TrafficClass tc = classOf(t, p);
+        Role role = t.firewallRoleOf(point.device());
+        if (tc == null || role == null || !hashCarried(plan, tc, p)) {
+            return false;
+        }
+        String id = ctx.firewallBuckets().ownerOf(fromServer(t, p) ? p.dstPort() : p.srcPort());
+        org.fwlb.model.Firewall fw = id == null ? null : t.firewall(id);
+        if (fw == null) {
+            return false;
+        }
+        ctx.packets.emit(new DefaultOutboundPacket(point.device(), Treatments.towardsFirewall(t, fw, role),
+                                                   ByteBuffer.wrap(frame)));
+        ctx.counters(point.owner()).inc(EngineCounters.PASSED_BY_HASH);
+        return true;
     }
 
     /** Holds a 5-tuple in the switch (its segments dropped there) for a while, within the instance's budget. */

@@ -86,7 +86,7 @@ final class BaseRuleSync {
         BaseRules.Meters m = new BaseRules.Meters(meters.meter(dev, "punt", s.puntRatePps, s.puntBurst),
                                                   meters.meter(dev, "arp", s.arpRatePps, s.arpRatePps));
         Map<FlowId, FlowRule> next = new LinkedHashMap<>();
-        for (FlowRule r : new BaseRules(ctx.rules(), s.tcpFlags).rules(plan, dev, m, ctx.firewallBuckets(),
+        for (FlowRule r : new BaseRules(ctx.rules(), s.tcpFlags, overloaded()).rules(plan, dev, m, ctx.firewallBuckets(),
                                                                         ctx::stageBuckets)) {
             next.put(r.id(), r);
         }
@@ -112,6 +112,10 @@ final class BaseRuleSync {
         }
         installed.put(dev, Collections.unmodifiableMap(next));
         log.debug("base rules on {}: {} added, {} removed", dev, add.size(), gone.size());
+    }
+
+    private boolean overloaded() {
+        return ctx.overload() == org.fwlb.engine.OverloadDetector.State.OVERLOAD;
     }
 
     /**

@@ -20,6 +20,7 @@ import org.fwlb.engine.FirewallRates;
 import org.fwlb.engine.HashBuckets;
 import org.fwlb.engine.Lifecycle;
 import org.fwlb.engine.Members;
+import org.fwlb.engine.OverloadDetector;
 import org.fwlb.engine.Owner;
 import org.fwlb.engine.PathPlanner;
 import org.fwlb.engine.Segments;
@@ -82,6 +83,9 @@ import static org.slf4j.LoggerFactory.getLogger;
                 MAX_HALF_OPEN + ":Integer=" + MAX_HALF_OPEN_DEFAULT,
                 HASH_BUCKETS + ":Integer=" + HASH_BUCKETS_DEFAULT,
                 SWEEP_INTERVAL_MS + ":Integer=" + SWEEP_INTERVAL_MS_DEFAULT,
+                OVERLOAD_PUNT_PPS + ":Integer=" + OVERLOAD_PUNT_PPS_DEFAULT,
+                OVERLOAD_HOLD_SECONDS + ":Integer=" + OVERLOAD_HOLD_SECONDS_DEFAULT,
+                OVERLOAD_GRACE_SECONDS + ":Integer=" + OVERLOAD_GRACE_SECONDS_DEFAULT,
         })
 public class ConnectionEngineManager extends AbstractListenerManager<ConnectionEvent, ConnectionListener>
         implements ConnectionEngine {
@@ -145,6 +149,15 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private int hashBuckets = HASH_BUCKETS_DEFAULT;
     /** Period of the sweep (adoption, bookkeeping, packet rates), ms. */
     private int sweepIntervalMs = SWEEP_INTERVAL_MS_DEFAULT;
+    /** Punts per second meaning overload (new connections go by static-hash rules); 0 = never. */
+    private int overloadPuntPps = OVERLOAD_PUNT_PPS_DEFAULT;
+    /** Least seconds in overload before pinning is tried again. */
+    private int overloadHoldSeconds = OVERLOAD_HOLD_SECONDS_DEFAULT;
+    /** Seconds after an overload during which hash-carried connections are adopted. */
+    private int overloadGraceSeconds = OVERLOAD_GRACE_SECONDS_DEFAULT;
+
+    /** How often the overload detector samples the punt counters, ms (short: a flood costs while undetected). */
+    static final int OVERLOAD_SAMPLE_MS = 100;
 
     private final FwlbTopologyListener topologyListener = e -> submit(() -> this.reactions.apply(e.subject()));
     private final MemberStateListener memberListener = e -> {
@@ -167,6 +180,8 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     private ExecutorService events;
     private ScheduledExecutorService timers;
     private ScheduledFuture<?> sweepTask;
+    private ScheduledFuture<?> overloadTask;
+    private volatile OverloadDetector detector;
 
     @Activate
     protected void activate(ComponentContext context) {
@@ -237,12 +252,58 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
         });
     }
 
+    @Override
+    public OverloadDetector.State overloadState() {
+        return ctx.overload();
+    }
+
     private synchronized void schedule() {
         if (sweepTask != null) {
             sweepTask.cancel(false);
         }
         int ms = ctx.settings().sweepIntervalMs;
         sweepTask = timers.scheduleAtFixedRate(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
+        if (overloadTask != null) {
+            overloadTask.cancel(false);
+        }
+        EngineSettings s = ctx.settings();
+        detector = new OverloadDetector(s.overloadPuntPps, s.overloadHoldSeconds * 1000L,
+                                        s.overloadGraceSeconds * 1000L);
+        if (ctx.overload() != OverloadDetector.State.NORMAL) {
+            overloadChanged(OverloadDetector.State.NORMAL);     // new settings start from pinning
+        }
+        sampleOverload();       // the first sample only records: take it now, so the first period counts
+        overloadTask = timers.scheduleAtFixedRate(this::sampleOverload, OVERLOAD_SAMPLE_MS, OVERLOAD_SAMPLE_MS,
+                                                  TimeUnit.MILLISECONDS);
+    }
+
+    private void sampleOverload() {
+        try {
+            EngineCounters c = ctx.counters(Owner.SANDWICH);
+            OverloadDetector.State next = detector.observe(System.currentTimeMillis(),
+                    c.get(EngineCounters.SYN_PUNTS), c.get(EngineCounters.UNKNOWN_PUNTS),
+                    c.get(EngineCounters.HALF_OPEN_FULL) + c.get(EngineCounters.TABLE_FULL));
+            if (next != null) {
+                overloadChanged(next);
+            }
+        } catch (RuntimeException e) {
+            log.warn("overload sample failed", e);
+        }
+    }
+
+    private void overloadChanged(OverloadDetector.State next) {
+        OverloadDetector.State before = ctx.overload();
+        ctx.overload(next);
+        if (next == OverloadDetector.State.OVERLOAD) {
+            ctx.counters(Owner.SANDWICH).inc(EngineCounters.OVERLOADS);
+            log.warn("punt path overloaded: new connections go by static hash for at least {} s",
+                     detector.holdMs() / 1000);
+        } else {
+            log.info("overload state {} -> {}", before, next);
+        }
+        if (before == OverloadDetector.State.OVERLOAD || next == OverloadDetector.State.OVERLOAD) {
+            submit(base::reinstallAll);
+        }
     }
 
     private void sweep() {

@@ -12,6 +12,9 @@ import static org.fwlb.engine.impl.OsgiPropertyConstants.HASH_BUCKETS;
 import static org.fwlb.engine.impl.OsgiPropertyConstants.HOLD_SECONDS;
 import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HALF_OPEN;
 import static org.fwlb.engine.impl.OsgiPropertyConstants.MAX_HOLDS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.OVERLOAD_GRACE_SECONDS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.OVERLOAD_HOLD_SECONDS;
+import static org.fwlb.engine.impl.OsgiPropertyConstants.OVERLOAD_PUNT_PPS;
 import static org.fwlb.engine.impl.OsgiPropertyConstants.PER_STAGE_DECISIONS;
 import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_BURST;
 import static org.fwlb.engine.impl.OsgiPropertyConstants.PUNT_RATE_PPS;
@@ -47,7 +50,10 @@ final class EngineProperties {
                 integer(p, MAX_HOLDS, cur.maxHolds, 0, 10_000_000, log),
                 integer(p, MAX_HALF_OPEN, cur.maxHalfOpen, 1, 10_000_000, log),
                 buckets,
-                integer(p, SWEEP_INTERVAL_MS, cur.sweepIntervalMs, 100, 600_000, log));
+                integer(p, SWEEP_INTERVAL_MS, cur.sweepIntervalMs, 100, 600_000, log),
+                integer(p, OVERLOAD_PUNT_PPS, cur.overloadPuntPps, 0, 10_000_000, log),
+                integer(p, OVERLOAD_HOLD_SECONDS, cur.overloadHoldSeconds, 1, 3600, log),
+                integer(p, OVERLOAD_GRACE_SECONDS, cur.overloadGraceSeconds, 1, 3600, log));
     }
 
     private static int integer(Dictionary<?, ?> p, String name, int current, int min, int max, Logger log) {

@@ -58,4 +58,13 @@ public final class OsgiPropertyConstants {
     public static final String SWEEP_INTERVAL_MS = "sweepIntervalMs";
     /** Default sweep period. */
     public static final int SWEEP_INTERVAL_MS_DEFAULT = 1000;
+
+    public static final String OVERLOAD_PUNT_PPS = "overloadPuntPps";
+    public static final int OVERLOAD_PUNT_PPS_DEFAULT = 1500;
+
+    public static final String OVERLOAD_HOLD_SECONDS = "overloadHoldSeconds";
+    public static final int OVERLOAD_HOLD_SECONDS_DEFAULT = 10;
+
+    public static final String OVERLOAD_GRACE_SECONDS = "overloadGraceSeconds";
+    public static final int OVERLOAD_GRACE_SECONDS_DEFAULT = 15;
 }

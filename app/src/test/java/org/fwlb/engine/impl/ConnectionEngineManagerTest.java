@@ -233,4 +233,39 @@ class ConnectionEngineManagerTest {
         assertTrue(place(40002, "10.0.2.100", 80).path().serverId().isPresent(), "a bad value is ignored");
         assertEquals(64, h.engine.firewallBuckets().buckets(), "48 is no power of two");
     }
+
+    @Test
+    void aPuntRateAtTheOverloadThresholdPutsHashRulesUnderThePinsAndNewSettingsTakeThemAway() throws Exception {
+        FwlbTopology t = ExampleConfigs.topology(1);
+        started(t, Map.of(OsgiPropertyConstants.OVERLOAD_PUNT_PPS, "100",
+                          OsgiPropertyConstants.OVERLOAD_HOLD_SECONDS, "600"), Owner.SANDWICH);
+        ApplicationId sandwich = h.core.getAppId(Owner.SANDWICH.appName());
+        java.util.function.Supplier<List<FlowEntry>> overloadRules = () -> h.rulesOf(F01, sandwich).stream()
+                .filter(r -> r.priority() >= Priorities.OVERLOAD && r.priority() <= Priorities.OVERLOAD_PUNT)
+                .collect(Collectors.toList());
+        assertTrue(overloadRules.get().isEmpty());
+        ConnectionEntry live = place(40000, "10.0.2.21", 80);
+        for (int i = 1; i <= 200; i++) {
+            h.packets.deliver(F01, 9, TcpFrames.tcp().from(CLIENT, "10.0.1.11", 40000 + i)
+                    .to(t.external().get().gatewayMac(), "10.0.2.21", 80).bytes());
+        }
+        // the detector samples every 250 ms on its own timer: wait for its verdict, bounded
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (h.engine.overloadState() != org.fwlb.engine.OverloadDetector.State.OVERLOAD
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);     // polling the timer's outcome, not ordering two threads
+        }
+        assertEquals(org.fwlb.engine.OverloadDetector.State.OVERLOAD, h.engine.overloadState());
+        h.drain();
+        List<FlowEntry> hash = overloadRules.get();
+        assertEquals(64 * 2 * 2 + 64 * 2 + 1, hash.size(), "web's and the catch-all's buckets, both ways");
+        assertTrue(hash.stream().allMatch(r -> r.priority() < Priorities.PINNED));
+        assertEquals(2, pinnedOf(live).size(), "the live pin stays above them");
+        assertEquals(1, h.engine.counters(Owner.SANDWICH).get(EngineCounters.OVERLOADS));
+        h.engine.change(EngineHarness.context(Map.of(OsgiPropertyConstants.OVERLOAD_PUNT_PPS, "0")));
+        h.drain();
+        assertEquals(org.fwlb.engine.OverloadDetector.State.NORMAL, h.engine.overloadState());
+        assertTrue(overloadRules.get().isEmpty(), "new settings start from pinning: the hash rules are gone");
+        assertEquals(2, pinnedOf(live).size());
+    }
 }

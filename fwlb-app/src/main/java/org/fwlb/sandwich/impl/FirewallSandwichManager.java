@@ -221,6 +221,8 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     public Map<String, Long> counters() {
         Map<String, Long> c = new LinkedHashMap<>(engine.counters(Owner.SANDWICH).snapshot());
         c.put("connectionsPinned", (long) connections(null).size());
+        // 0 NORMAL, 1 OVERLOAD (new connections by static-hash rules), 2 GRACE (adopting them)
+        c.put("overloadState", (long) engine.overloadState().ordinal());
         return c;
     }
 
