@@ -67,7 +67,8 @@ public final class EngineCounters {
     /** Every counter above, so exporters show each from zero (Prometheus counters should not appear late). */
     public static final List<String> NAMES = List.of(SYN_PUNTS, PLACED, SYN_FOLLOWED, INVALID_SYN, NO_MEMBER,
             TABLE_FULL, HALF_OPEN_FULL, NO_SERVICE, UNKNOWN_PUNTS, HELD, RST_SENT, FORWARDED, CLOSE_PUNTS,
-            INSTALL_FAILED, REMOVED, ADOPTED, ESTABLISHED, TAGGED, TAGS_READ, FTP_DATA, MALFORMED, ERRORS);
+            INSTALL_FAILED, REMOVED, ADOPTED, ESTABLISHED, TAGGED, TAGS_READ, FTP_DATA, MALFORMED, ERRORS,
+            KNOWN_PUNTS, OVERLOADS, PASSED_BY_HASH);
 
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> placedBy = new ConcurrentHashMap<>();
