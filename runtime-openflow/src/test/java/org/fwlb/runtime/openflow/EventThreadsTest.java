@@ -95,4 +95,42 @@ class EventThreadsTest extends RuntimeTestBase {
             assertTrue(confirmed.await(WAIT, TimeUnit.MILLISECONDS), "confirmed while the store is locked");
         }
     }
+
+    @Test
+    void aSwitchsIoThreadDoesNotWaitForAnOperationBusyWithAnotherDevice() throws Exception {
+        // one operation on two switches: its batch for the second switch waits for that device's store (a poll's
+        // reconciliation); the first switch's barrier reply must not hold that switch's I/O thread meanwhile
+        OpenFlowRuntime rt = start(manual().build());
+        connect(rt, 0xa3, 2);
+        connect(rt, 0xa4, 2);
+        DeviceId busy = deviceId(0xa3);
+        DeviceId other = deviceId(0xa4);
+        org.fwlb.runtime.openflow.flow.FlowRuleManager flows =
+                (org.fwlb.runtime.openflow.flow.FlowRuleManager) rt.flowRuleService();
+        CountDownLatch secondConfirmed = new CountDownLatch(1);
+        Thread first = new Thread(() -> rt.flowRuleService().apply(FlowRuleOperations.builder()
+                .add(FlowRuleServiceTest.arp(other)).add(FlowRuleServiceTest.arp(busy)).build()));
+        synchronized (flows.storeMonitor(busy)) {
+            first.start();
+            long deadline = System.currentTimeMillis() + WAIT;
+            while (first.getState() != Thread.State.BLOCKED && System.currentTimeMillis() < deadline) {
+                Thread.onSpinWait();        // until it sent 'other' its batch and waits for the busy store
+            }
+            assertEquals(Thread.State.BLOCKED, first.getState());
+            FlowRule second = org.onosproject.net.flow.DefaultFlowRule.builder().forDevice(other)
+                    .withSelector(org.onosproject.net.flow.DefaultTrafficSelector.builder()
+                            .matchEthType(org.onlab.packet.Ethernet.TYPE_ARP).build())
+                    .withTreatment(org.onosproject.net.flow.DefaultTrafficTreatment.builder().drop().build())
+                    .withPriority(41234).fromApp(APP).makePermanent().build();
+            rt.flowRuleService().apply(FlowRuleOperations.builder().add(second).build(new FlowRuleOperationsContext() {
+                @Override
+                public void onSuccess(FlowRuleOperations ops) {
+                    secondConfirmed.countDown();
+                }
+            }));
+            assertTrue(secondConfirmed.await(WAIT, TimeUnit.MILLISECONDS),
+                       "the other switch's next barrier is settled while the first operation waits");
+        }
+        first.join(WAIT);
+    }
 }

@@ -456,20 +456,29 @@ public final class FlowRuleManager implements FlowRuleService {
             }
         }
 
-        synchronized void run() {
-            if (!stages.isEmpty()) {
-                process(stages.remove(0));
-            } else if (!hasFailed) {
-                fops.callback().onSuccess(fops);
-            }
-        }
-
-        private void process(List<Op> stage) {
+        // The processor's monitor guards only its bookkeeping: a stage's batches are executed (they may wait for a
+        // device's store) and the callback runs outside it, so a switch's I/O thread settling another device's
+        // barrier (satisfy/fail) never waits behind them.
+        void run() {
             Map<DeviceId, List<Op>> perDevice = new LinkedHashMap<>();
-            for (Op op : stage) {
-                perDevice.computeIfAbsent(op.rule.deviceId(), d -> new ArrayList<>()).add(op);
+            boolean took;
+            boolean succeeded;
+            synchronized (this) {
+                took = !stages.isEmpty();
+                if (took) {
+                    for (Op op : stages.remove(0)) {
+                        perDevice.computeIfAbsent(op.rule.deviceId(), d -> new ArrayList<>()).add(op);
+                    }
+                    pendingDevices.addAll(perDevice.keySet());
+                }
+                succeeded = !took && !hasFailed;
             }
-            pendingDevices.addAll(perDevice.keySet());
+            if (!took) {
+                if (succeeded) {
+                    fops.callback().onSuccess(fops);
+                }
+                return;
+            }
             if (perDevice.isEmpty()) {
                 events.operation("FlowRuleOperations next stage", this::run);
                 return;
@@ -483,17 +492,25 @@ public final class FlowRuleManager implements FlowRuleService {
             }));
         }
 
-        synchronized void satisfy(DeviceId dev) {
-            pendingDevices.remove(dev);
-            if (pendingDevices.isEmpty()) {
+        void satisfy(DeviceId dev) {
+            boolean stageDone;
+            synchronized (this) {
+                pendingDevices.remove(dev);
+                stageDone = pendingDevices.isEmpty();
+            }
+            if (stageDone) {
                 events.operation("FlowRuleOperations next stage", this::run);
             }
         }
 
-        synchronized void fail(DeviceId dev, Collection<FlowRule> failures) {
-            hasFailed = true;
-            pendingDevices.remove(dev);
-            if (pendingDevices.isEmpty()) {
+        void fail(DeviceId dev, Collection<FlowRule> failures) {
+            boolean stageDone;
+            synchronized (this) {
+                hasFailed = true;
+                pendingDevices.remove(dev);
+                stageDone = pendingDevices.isEmpty();
+            }
+            if (stageDone) {
                 events.operation("FlowRuleOperations next stage", this::run);
             }
             FlowRuleOperations.Builder failed = FlowRuleOperations.builder();
