@@ -60,6 +60,15 @@ public interface ConnectionEngine extends ListenerService<ConnectionEvent, Conne
     HashBuckets firewallBuckets();
 
     /**
+     * Tells whether this instance drives a device: it is available and mastered here. The applications' own
+     * punts (ARP, probes) and probes act only on such devices, as the engine does.
+     *
+     * @param device device
+     * @return true when this instance sends to and answers for it
+     */
+    boolean drives(org.onosproject.net.DeviceId device);
+
+    /**
      * Tells how far every device the attached applications use is from ready: connected, mastered here, and
      * every base rule confirmed by the switch (a script can wait on this instead of reading flow tables).
      *

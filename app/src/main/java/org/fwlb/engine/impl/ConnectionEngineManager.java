@@ -187,7 +187,7 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     protected void activate(ComponentContext context) {
         ApplicationId core = coreService.registerApplication(APP_NAME);
         cfgService.registerProperties(getClass());
-        Predicate<DeviceId> master = d -> deviceService.isAvailable(d) && mastershipService.isLocalMaster(d);
+        Predicate<DeviceId> master = this::drives;
         FirewallRates[] rateRef = new FirewallRates[1];
         Members members = new Members(memberStateService, connectionStore, deviceService::isAvailable,
                                       id -> rateRef[0] == null ? 0.0 : rateRef[0].rate(id));
@@ -424,5 +424,10 @@ public class ConnectionEngineManager extends AbstractListenerManager<ConnectionE
     @Override
     public java.util.Map<String, String> readiness() {
         return base.readiness();
+    }
+
+    @Override
+    public boolean drives(DeviceId device) {
+        return device != null && deviceService.isAvailable(device) && mastershipService.isLocalMaster(device);
     }
 }

@@ -18,9 +18,7 @@ import org.onlab.util.Tools;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
-import org.onosproject.mastership.MastershipService;
 import org.onosproject.net.DeviceId;
-import org.onosproject.net.device.DeviceService;
 import org.onosproject.net.packet.PacketProcessor;
 import org.onosproject.net.packet.PacketService;
 import org.osgi.service.component.ComponentContext;
@@ -73,14 +71,10 @@ public class DispatchManager implements DispatchService {
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected ComponentConfigService cfgService;
 
-    @Reference(cardinality = ReferenceCardinality.MANDATORY)
-    protected DeviceService deviceService;
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected PacketService packetService;
 
-    @Reference(cardinality = ReferenceCardinality.MANDATORY)
-    protected MastershipService mastershipService;
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected FwlbTopologyService topologyService;
@@ -113,7 +107,7 @@ public class DispatchManager implements DispatchService {
         ApplicationId appId = coreService.registerApplication(APP_NAME, () -> engine.detach(Owner.DISPATCH, true));
         cfgService.registerProperties(getClass());
         readProperties(context);
-        Predicate<DeviceId> usable = d -> deviceService.isAvailable(d) && mastershipService.isLocalMaster(d);
+        Predicate<DeviceId> usable = engine::drives;
         EngineCounters counters = engine.counters(Owner.DISPATCH);
         prober = new ServerProber(packetService, () -> counters.inc("probesSent"), memberStateService, usable);
         l7 = new L7Registry(memberStateService, id -> ServerProber.probes(engine.plan(), id));

@@ -23,9 +23,7 @@ public final class DispatchHarness {
         engine = new EngineHarness(t).start();
         manager.coreService = engine.core;
         manager.cfgService = new ComponentConfigAdapter();
-        manager.deviceService = engine.devices;
         manager.packetService = engine.packets;
-        manager.mastershipService = engine.mastership;
         manager.topologyService = engine.topology;
         manager.memberStateService = engine.states;
         manager.connectionStore = engine.store;

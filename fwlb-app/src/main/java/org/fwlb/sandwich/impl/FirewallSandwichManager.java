@@ -19,7 +19,6 @@ import org.onlab.util.Tools;
 import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
-import org.onosproject.mastership.MastershipService;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.device.DeviceEvent;
 import org.onosproject.net.device.DeviceListener;
@@ -79,8 +78,6 @@ public class FirewallSandwichManager implements FirewallSandwichService {
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected PacketService packetService;
 
-    @Reference(cardinality = ReferenceCardinality.MANDATORY)
-    protected MastershipService mastershipService;
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected FwlbTopologyService topologyService;
@@ -107,7 +104,7 @@ public class FirewallSandwichManager implements FirewallSandwichService {
         ApplicationId appId = coreService.registerApplication(APP_NAME, () -> engine.detach(Owner.SANDWICH, true));
         cfgService.registerProperties(getClass());
         readProperties(context);
-        Predicate<DeviceId> master = d -> deviceService.isAvailable(d) && mastershipService.isLocalMaster(d);
+        Predicate<DeviceId> master = engine::drives;
         EngineCounters counters = engine.counters(Owner.SANDWICH);
         prober = new FirewallProber(packetService, () -> counters.inc("probesSent"), memberStateService, master);
         arp = new SandwichArp(engine::plan, packetService, master,

@@ -61,7 +61,6 @@ class FirewallSandwichManagerTest {
         m.cfgService = new ComponentConfigAdapter();
         m.deviceService = h.devices;
         m.packetService = h.packets;
-        m.mastershipService = h.mastership;
         m.topologyService = h.topology;
         m.memberStateService = h.states;
         m.engine = h.engine;
