@@ -34,7 +34,7 @@ public final class EngineSettings {
     public final int overloadGraceSeconds;
 
     /** Default of {@link #overloadPuntPps}. */
-    public static final int DEFAULT_OVERLOAD_PUNT_PPS = 1500;
+    public static final int DEFAULT_OVERLOAD_PUNT_PPS = 4000;
     /** Default of {@link #overloadHoldSeconds}. */
     public static final int DEFAULT_OVERLOAD_HOLD_SECONDS = 10;
     /** Default of {@link #overloadGraceSeconds}. */

@@ -60,7 +60,7 @@ public final class OsgiPropertyConstants {
     public static final int SWEEP_INTERVAL_MS_DEFAULT = 1000;
 
     public static final String OVERLOAD_PUNT_PPS = "overloadPuntPps";
-    public static final int OVERLOAD_PUNT_PPS_DEFAULT = 1500;
+    public static final int OVERLOAD_PUNT_PPS_DEFAULT = 4000;
 
     public static final String OVERLOAD_HOLD_SECONDS = "overloadHoldSeconds";
     public static final int OVERLOAD_HOLD_SECONDS_DEFAULT = 10;
