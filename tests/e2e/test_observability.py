@@ -118,6 +118,11 @@ def test_prometheus_endpoints_parse_count_traffic_and_agree_with_rest(topo):
     assert onos_metric(rt, 'fwlb.engine.decisionLatency')['timer']['counter'] == \
         value(sw1, 'fwlb_decision_latency_seconds_count')
     assert 0 < value(sw1, 'fwlb_decision_latency_seconds', quantile='0.5') < 1.0
+    # ONOS's own `metrics` command (onos-cli, unchanged) lists them from the runtime's MetricsService
+    code, res = rt.post('/fwlb-runtime/cli', {'args': ['metrics']})
+    assert code == 200 and res['exitCode'] == 0, res
+    assert '-- fwlb.engine.decisionLatency : [Timer] --' in res['stdout'], res['stdout'][:2000]
+    assert 'openflow.messages.barriers' in res['stdout']
 
     # the southbound: the SYNs were TCP packet-ins; their rules FLOW_MODs confirmed by barriers
     of1 = rt.get('/fwlb-runtime/openflow')['total']
