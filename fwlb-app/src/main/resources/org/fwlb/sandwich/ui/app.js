@@ -8,7 +8,10 @@ const ROOT = location.pathname.replace(/\/ui\/?[^/]*$/, '');          // /onos/f
 const DISPATCH = ROOT.replace(/\/fwlb$/, '/cluster-dispatch');       // /onos/cluster-dispatch
 const COLORS = ['#1e88e5', '#e53935', '#43a047', '#fb8c00', '#8e24aa', '#00897b', '#6d4c41', '#3949ab'];
 
-const state = { admin: false, history: [], lastPlaced: {}, lastTime: 0, rates: {}, dispatchRates: {},
+const JSON_POST = body => ({ method: 'POST', headers: { 'Content-Type': 'application/json' },
+                             body: JSON.stringify(body || {}) });
+
+const state = { error: null, admin: false, history: [], lastPlaced: {}, lastTime: 0, rates: {}, dispatchRates: {},
                 lastDispatchPlaced: {}, dispatchPresent: true };
 
 async function api(path, options) {
@@ -42,7 +45,12 @@ function fill(tbody, rows) { tbody.replaceChildren(...rows); }
 function action(label, fn, id) {
   return el('button', { 'data-action': label, 'data-member': id, onclick: async ev => {
     ev.target.disabled = true;
-    try { await fn(); } catch (e) { setStatus('“' + label + ' ' + id + '” refused: ' + e.message, true); }
+    try {
+      await fn();
+      state.error = null;
+    } catch (e) {
+      state.error = label + ' ' + id + ' refused: ' + e.message;       // shown until the next action succeeds
+    }
     await refresh();
   } }, label);
 }
@@ -56,7 +64,7 @@ function setStatus(text, error) {
 // ---- firewall sandwich ---------------------------------------------------------------------------
 
 function firewallRow(f, placed) {
-  const post = a => () => api(ROOT + '/firewalls/' + encodeURIComponent(f.id) + '/' + a, { method: 'POST' });
+  const post = a => () => api(ROOT + '/firewalls/' + encodeURIComponent(f.id) + '/' + a, JSON_POST());
   const acts = el('td', { class: 'act' });
   if (state.admin) {
     if (f.adminState === 'up') acts.append(action('drain', post('drain'), f.id), action('down', post('down'), f.id));
@@ -132,8 +140,7 @@ function memberRow(m, rate) {
   const acts = el('td', { class: 'act' });
   if (state.admin) {
     const url = DISPATCH + '/members/' + encodeURIComponent(m.id);
-    const post = (what, body) => () => api(url + '/' + what, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                                                                body: JSON.stringify(body) });
+    const post = (what, body) => () => api(url + '/' + what, JSON_POST(body));
     ['up', 'draining', 'down'].filter(s => s !== m.adminState)
       .forEach(s => acts.append(action(s === 'draining' ? 'drain' : s, post('state', { state: s }), m.id)));
     const input = el('input', { class: 'weight', type: 'number', min: 0, max: 10000, value: m.weight });
@@ -187,7 +194,8 @@ async function refresh() {
   try {
     await refreshSandwich(now);
     await refreshDispatch(now, dt);
-    setStatus('updated ' + new Date(now).toLocaleTimeString());
+    setStatus('updated ' + new Date(now).toLocaleTimeString() + (state.error ? ' — ' + state.error : ''),
+              !!state.error);
     document.body.dataset.refreshed = String(now);
   } catch (e) {
     setStatus('refresh failed: ' + e.message, true);
