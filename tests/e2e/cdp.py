@@ -148,10 +148,13 @@ class Browser:
         self.call('Network.setExtraHTTPHeaders', headers=h)
 
     def navigate(self, url):
+        """Loads a page and returns once its load event fired (its document and scripts are there)."""
         self.events.clear()
         res = self.call('Page.navigate', url=url)
         if res.get('errorText'):
             raise RuntimeError('navigation to %s failed: %s' % (url, res['errorText']))
+        while not any(e.get('method') == 'Page.loadEventFired' for e in self.events):
+            self.events.append(json.loads(self.ws.recv()))      # the socket's timeout bounds the wait
 
     def eval(self, expression):
         """The value of a JavaScript expression in the page (promises awaited)."""
