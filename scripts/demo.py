@@ -30,11 +30,33 @@ def placed(rt):
     return rt.counters().get('placements', {})
 
 
+def keep(net, rt, client, jobs, stop):
+    """Restores the cut firewall and sends traffic again until Ctrl-C (the demo's --keep)."""
+    net.restore_firewall(VICTIM)
+    stop.clear()
+    threads = [threading.Thread(target=client, args=j, daemon=True) for j in jobs]
+    for th in threads:
+        th.start()
+    print()
+    print('kept up with traffic (%s restored): http://127.0.0.1:%d/onos/fwlb/ui/ - Ctrl-C to stop'
+          % (VICTIM, rt.rest_port))
+    print('   drain or down a firewall from the page (admin) and watch its new connections stop')
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print('stopping')
+        stop.set()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--duration', type=int, default=20, help='seconds of traffic (default 20)')
     ap.add_argument('--rate', type=int, default=20, help='new connections per second and client (default 20)')
     ap.add_argument('--out', default=os.path.join(ROOT, 'build', 'demo'), help='output directory')
+    ap.add_argument('--keep', action='store_true',
+                    help='after the report, keep topology, traffic and runtime up (the cut firewall restored) '
+                         'until Ctrl-C, to watch the operations page')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -48,6 +70,8 @@ def main():
     print('   runtime up (OpenFlow :%d, REST :%d), log %s' % (rt.of_port, rt.rest_port, rt.log))
     print('   REST user %s, password in %s (FWLB_CREDENTIALS=%s bin/fwlb --rest 127.0.0.1:%d firewalls)'
           % (rt.auth[0], rt.credentials, rt.credentials, rt.rest_port))
+    print('   operations page: http://127.0.0.1:%d/onos/fwlb/ui/ (that user and password); Prometheus:'
+          ' /onos/fwlb/metrics, /onos/cluster-dispatch/metrics' % rt.rest_port)
     net = fwlbnet.Net(spec, controller=('127.0.0.1', rt.of_port), wait_connected=60)
     checks = []
     samples = []
@@ -113,6 +137,8 @@ def main():
         plot(samples, cut_at, os.path.join(args.out, 'connections-per-firewall.png'))
         with open(os.path.join(args.out, 'samples.json'), 'w') as fp:
             json.dump({'samples': samples, 'cutAt': cut_at}, fp)
+        if args.keep:
+            keep(net, rt, client, jobs, stop)
     finally:
         net.stop()
         rt.stop()

@@ -30,6 +30,7 @@ NEEDS=(
     "git:git"
     "timeout:coreutils"
     "sha256sum:coreutils"
+    "chromium:chromium"            # the operations page e2e test drives it headless (DevTools protocol)
 )
 missing=()
 for n in "${NEEDS[@]}"; do

@@ -1,8 +1,11 @@
 """Observability end to end (issue 16) on FIG 6 (3 stateful firewalls, VIP 10.0.2.100 dispatched to
 srv1-srv3): the apps' Prometheus endpoints parse with the Prometheus text parser, their counters move
 with traffic and agree with the REST API; ONOS's /onos/v1/metrics and the runtime's OpenFlow counters
-count the same traffic.
+count the same traffic; the operations page, driven in headless Chromium over the DevTools protocol, shows
+the REST API's numbers, offers a viewer no action and lets an admin drain a firewall (screenshot under build/).
 """
+import os
+import time
 import urllib.error
 import urllib.request
 
@@ -10,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import start_topology, stop_topology
-from fwlbtest import basic_auth, wait_for
+from fwlbtest import ROOT, basic_auth, wait_for
 
 FIREWALLS = ['fw1', 'fw2', 'fw3']
 SERVERS = ['srv1', 'srv2', 'srv3']
@@ -118,6 +121,11 @@ def test_prometheus_endpoints_parse_count_traffic_and_agree_with_rest(topo):
     assert onos_metric(rt, 'fwlb.engine.decisionLatency')['timer']['counter'] == \
         value(sw1, 'fwlb_decision_latency_seconds_count')
     assert 0 < value(sw1, 'fwlb_decision_latency_seconds', quantile='0.5') < 1.0
+    # ONOS's own `metrics` command (onos-cli, unchanged) lists them from the runtime's MetricsService
+    code, res = rt.post('/fwlb-runtime/cli', {'args': ['metrics']})
+    assert code == 200 and res['exitCode'] == 0, res
+    assert '-- fwlb.engine.decisionLatency : [Timer] --' in res['stdout'], res['stdout'][:2000]
+    assert 'openflow.messages.barriers' in res['stdout']
 
     # the southbound: the SYNs were TCP packet-ins; their rules FLOW_MODs confirmed by barriers
     of1 = rt.get('/fwlb-runtime/openflow')['total']
@@ -144,3 +152,66 @@ def test_drain_shows_in_the_metrics_and_health_transitions_count(topo):
         rt.post('/onos/fwlb/firewalls/fw2/up')
     wait_for(lambda: value(samples(rt, '/onos/fwlb/metrics'), 'fwlb_firewall_eligible', firewall='fw2') == 1, 10,
              what='fw2 eligible again')
+
+
+# ---- the operations page in a real headless browser ------------------------------------------------------
+
+ROWS = """Array.from(document.querySelectorAll('#firewalls tbody tr')).map(r => ({
+    id: r.dataset.id, admin: r.children[1].textContent, placed: Number(r.querySelector('[data-field=placed]').textContent),
+    actions: Array.from(r.querySelectorAll('button')).map(b => b.dataset.action)}))"""
+
+
+def browser_or_skip():
+    from cdp import Browser, chromium
+    if chromium() is None:
+        if os.environ.get('FWLB_E2E_REQUIRED') == '1':
+            pytest.fail('chromium is not installed (scripts/setup.sh installs it)')
+        pytest.skip('chromium is not installed (scripts/setup.sh installs it)')
+    return Browser()
+
+
+def refreshed_after(b, t0):
+    """Waits for a page refresh that started after t0 (ms) and returns the rows it showed."""
+    b.wait_for('Number(document.body.dataset.refreshed || 0) > %d' % t0, 15, what='a page refresh')
+    return b.eval(ROWS)
+
+
+def test_operations_page_shows_the_rest_numbers_and_an_admin_drains_from_it(topo):
+    net, rt = topo.net, topo.runtime
+    r = net.requests('c2', 'http://%s/' % VIP, 30, concurrency=3)
+    assert r.ok, r.output[-2000:]
+    rt.add_user('ops', 'ops-viewer-pw', ['viewer'])
+    with browser_or_skip() as b:
+        # a viewer sees the numbers and no action
+        b.headers({'Authorization': basic_auth('ops', 'ops-viewer-pw')})
+        b.navigate(rt.url('/onos/fwlb/ui'))                          # redirected to ui/
+        b.wait_for("document.querySelectorAll('#firewalls tbody tr').length == 3", 20, what='the firewalls')
+        assert b.eval('location.pathname') == '/onos/fwlb/ui/'
+        assert 'viewer' in b.eval("document.getElementById('who').textContent")
+        rows = refreshed_after(b, int(time.time() * 1000))
+        assert all(row['actions'] == [] for row in rows), rows
+        assert b.eval("document.querySelectorAll('#members button').length") == 0
+
+        # an admin: the numbers shown are the REST API's, and drain works from the page
+        b.headers({'Authorization': basic_auth(*rt.auth)})
+        b.navigate(rt.url('/onos/fwlb/ui/'))
+        b.wait_for("document.body.classList.contains('admin')", 20, what='the admin session')
+        rows = refreshed_after(b, int(time.time() * 1000))
+        placements = rt.get('/onos/fwlb/counters')['placements']
+        assert {row['id']: row['placed'] for row in rows} == {fw: placements.get(fw, 0) for fw in FIREWALLS}, rows
+        assert sum(row['placed'] for row in rows) >= 30
+        assert {row['id']: row['admin'] for row in rows} == {fw: 'up' for fw in FIREWALLS}
+        assert all('drain' in row['actions'] for row in rows), rows
+        members = b.eval("Array.from(document.querySelectorAll('#members tbody tr')).map(r => r.dataset.id)")
+        assert set(SERVERS) <= set(members), members
+        try:
+            b.eval("document.querySelector('#firewalls tr[data-id=fw2] button[data-action=drain]').click()")
+            b.wait_for("document.querySelector('#firewalls tr[data-id=fw2]').className == 'draining'", 15,
+                       what='fw2 draining on the page')
+            assert rt.firewalls()['fw2']['adminState'] == 'draining'
+            assert rt.firewalls()['fw2']['eligibility'] == 'draining'
+            b.wait_for("document.querySelector('#legend').textContent.includes('fw2')", 10, what='the chart legend')
+            shot = b.screenshot(os.path.join(ROOT, 'build', 'observability', 'operations-page.png'))
+            assert os.path.getsize(shot) > 10000, shot
+        finally:
+            rt.post('/onos/fwlb/firewalls/fw2/up')

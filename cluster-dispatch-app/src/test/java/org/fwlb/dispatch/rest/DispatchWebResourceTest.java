@@ -298,6 +298,35 @@ class DispatchWebResourceTest {
         assertEquals(1, ok(rest.get("connections")).json.get("count").asInt());
     }
 
+    @Test
+    void metricsAreThePrometheusTextOfTheSameCounters() {
+        TestServices.register(org.onosproject.cluster.ClusterService.class,
+                              new org.onosproject.cluster.ClusterServiceAdapter() {
+                                  @Override
+                                  public org.onosproject.cluster.ControllerNode getLocalNode() {
+                                      return new org.onosproject.cluster.DefaultControllerNode(
+                                              org.onosproject.cluster.NodeId.nodeId("10.0.0.7"),
+                                              org.onlab.packet.IpAddress.valueOf("10.0.0.7"));
+                                  }
+                              });
+        TestServices.register(org.fwlb.connection.ConnectionStore.class, h.engine.store);
+        h.engine.packets.deliver(org.onosproject.net.DeviceId.deviceId("of:0000000000000d01"), 1,
+                TcpFrames.segment(org.onlab.packet.MacAddress.valueOf("02:00:00:00:00:0b"),
+                                  org.onlab.packet.MacAddress.valueOf("02:fb:00:04:00:01"), "10.0.0.1", 40001,
+                                  "10.0.2.100", 80, TcpFrames.SYN));
+        RestHarness.Reply r = ok(rest.get("metrics"));
+        List<String> lines = List.of(r.body.split("\n"));
+        assertTrue(lines.contains("fwlb_dispatch_syn_punts_total{instance=\"10.0.0.7\"} 1.0"), r.body);
+        assertTrue(lines.contains("fwlb_dispatch_connections_placed_total{instance=\"10.0.0.7\"} 1.0"), r.body);
+        assertTrue(lines.contains("fwlb_connection_table_entries{instance=\"10.0.0.7\"} 1.0"), r.body);
+        assertTrue(lines.contains("# TYPE fwlb_decision_latency_seconds summary"), r.body);
+        assertTrue(lines.contains("fwlb_decision_latency_seconds_count{instance=\"10.0.0.7\"} 1"), r.body);
+        String placed = ok(rest.get("counters")).json.get("placements").fieldNames().next();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("fwlb_stage_placements_total\\{instance=\"10.0.0.7\",stage=\""
+                                                            + placed + "\"} 1.0")), placed + "\n" + r.body);
+        assertEquals(403, rest.as("l7-reporter").get("metrics").status, "the REST API's roles apply");
+    }
+
     private static List<String> clients(JsonNode root) {
         List<String> out = new ArrayList<>();
         root.get("connections").forEach(c -> out.add(c.get("client").asText()));

@@ -11,6 +11,6 @@ public class FwlbWebApplication extends AbstractWebApplication {
     @Override
     public Set<Class<?>> getClasses() {
         return getClasses(SandwichWebResource.class, org.fwlb.api.ReadinessWebResource.class,
-                          MetricsWebResource.class);
+                          MetricsWebResource.class, UiWebResource.class);
     }
 }

@@ -262,10 +262,6 @@ class RuntimeRestTest {
         assertEquals(0, cli(ADMIN_ENV, out, err, "runtime:openflow"), err.toString(StandardCharsets.UTF_8));
         String table = out.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains(dev.toString()) && table.contains("barriers"), table);
-        // ONOS's own `metrics` command (onos-cli), unchanged
-        assertEquals(0, cli(ADMIN_ENV, out, err, "metrics"), err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("openflow.messages.barriers"),
-                   out.toString(StandardCharsets.UTF_8));
     }
 
     private int cli(Map<String, String> env, ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {

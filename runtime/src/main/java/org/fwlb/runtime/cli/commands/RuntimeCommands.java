@@ -14,8 +14,6 @@ public final class RuntimeCommands {
 
     /** @return every runtime command class */
     public static List<Class<? extends Action>> all() {
-        // ONOS's own `metrics` command (onos-cli) reads the runtime's MetricsService unchanged
-        return List.of(ComponentsCommand.class, StatusCommand.class, OpenFlowCommand.class,
-                       org.onosproject.cli.MetricsListCommand.class);
+        return List.of(ComponentsCommand.class, StatusCommand.class, OpenFlowCommand.class);
     }
 }
