@@ -172,7 +172,7 @@ public final class BaseRules {
                 continue;
             }
             if (tc.mode() != DispatchMode.PINNED) {
-                hashRules(t, role, tc, fwBuckets, Priorities.HASH + rank, app, out);
+                hashRules(t, role, sides(tc), fwBuckets, Priorities.HASH + rank, app, out);
                 continue;
             }
             if (overload) {
@@ -194,7 +194,7 @@ public final class BaseRules {
             }
             UnknownNonSynAction a = tc.unknownNonSyn();
             if (a == UnknownNonSynAction.FORWARD) {
-                hashRules(t, role, tc, fwBuckets, Priorities.UNKNOWN + rank, app, out);
+                hashRules(t, role, sides(tc), fwBuckets, Priorities.UNKNOWN + rank, app, out);
             } else {
                 TrafficTreatment tr = a == UnknownNonSynAction.DROP_RST ? Treatments.punt(m.punt) : Treatments.drop();
                 for (TrafficSelector s : classSelectors(d, tc, -1, true)) {
@@ -227,27 +227,13 @@ public final class BaseRules {
             add(out, rule(app, dev, Priorities.OVERLOAD_PUNT, Treatments.tcpAtGateway(d)
                     .matchIPDst(IpPrefix.valueOf(v.vip().getIp4Address(), 32)).build(), Treatments.punt(m.punt)));
         }
-        if (!tc.ports().isEmpty()) {
-            hashRules(t, role, tc, buckets, Priorities.OVERLOAD + rank, app, out);
-            return;
-        }
-        TpPort low = TpPort.tpPort(0);
-        TpPort lowMask = TpPort.tpPort(0xffff & ~(WELL_KNOWN_PORTS - 1));
-        add(out, rule(app, dev, Priorities.OVERLOAD_PUNT, Treatments.tcpAtGateway(d).matchTcpSrcMasked(low, lowMask)
-                .matchTcpDstMasked(low, lowMask).build(), Treatments.punt(m.punt)));
-        int mask = HashBuckets.mask(buckets.buckets());
-        for (int b = 0; b < buckets.buckets(); b++) {
-            String id = buckets.owner(b);
-            Firewall fw = id == null ? null : t.firewall(id);
-            if (fw == null) {
-                continue;
-            }
-            TrafficTreatment tr = Treatments.towardsFirewall(t, fw, role);
-            TpPort value = TpPort.tpPort(HashBuckets.portValue(b));
-            add(out, rule(app, dev, Priorities.OVERLOAD + rank, Treatments.tcpAtGateway(d)
-                    .matchTcpDstMasked(low, lowMask).matchTcpSrcMasked(value, TpPort.tpPort(mask)).build(), tr));
-            add(out, rule(app, dev, Priorities.OVERLOAD + rank, Treatments.tcpAtGateway(d)
-                    .matchTcpSrcMasked(low, lowMask).matchTcpDstMasked(value, TpPort.tpPort(mask)).build(), tr));
+        if (tc.ports().isEmpty()) {
+            ServiceSide wellKnown = wellKnownPorts();
+            add(out, rule(app, dev, Priorities.OVERLOAD_PUNT, wellKnown.match(wellKnown.match(
+                    Treatments.tcpAtGateway(d), false), true).build(), Treatments.punt(m.punt)));
+            hashRules(t, role, List.of(wellKnown), buckets, Priorities.OVERLOAD + rank, app, out);
+        } else {
+            hashRules(t, role, sides(tc), buckets, Priorities.OVERLOAD + rank, app, out);
         }
     }
 
@@ -277,14 +263,36 @@ public final class BaseRules {
         return b;
     }
 
+    /** How a rule matches the service side of a connection: as destination (requests) or as source (replies). */
+    private interface ServiceSide {
+        TrafficSelector.Builder match(TrafficSelector.Builder b, boolean asDestination);
+    }
+
+    /** The service sides of a class with ports: each port exactly. */
+    private static List<ServiceSide> sides(TrafficClass tc) {
+        List<ServiceSide> out = new ArrayList<>();
+        for (int p : tc.ports()) {
+            TpPort port = TpPort.tpPort(p);
+            out.add((b, dst) -> dst ? b.matchTcpDst(port) : b.matchTcpSrc(port));
+        }
+        return out;
+    }
+
+    /** The service side of a catch-all class: any well-known port (below 1024). */
+    private static ServiceSide wellKnownPorts() {
+        TpPort low = TpPort.tpPort(0);
+        TpPort lowMask = TpPort.tpPort(0xffff & ~(WELL_KNOWN_PORTS - 1));
+        return (b, dst) -> dst ? b.matchTcpDstMasked(low, lowMask) : b.matchTcpSrcMasked(low, lowMask);
+    }
+
     /**
-     * Static-hash rules of a class: a bucket of the client port to a firewall, for requests (client port as
-     * source) and replies (as destination); the service port tells the direction, so the class needs ports.
+     * Static-hash rules: a bucket of the client port to a firewall, for requests (client port as source) and
+     * replies (as destination); the service side tells the direction.
      */
-    private static void hashRules(FwlbTopology t, Role role, TrafficClass tc, HashBuckets buckets, int priority,
-                                  ApplicationId app, Map<Object, FlowRule> out) {
+    private static void hashRules(FwlbTopology t, Role role, List<ServiceSide> sides, HashBuckets buckets,
+                                  int priority, ApplicationId app, Map<Object, FlowRule> out) {
         FirewallDispatcher d = Treatments.side(t, role);
-        int mask = HashBuckets.mask(buckets.buckets());
+        TpPort mask = TpPort.tpPort(HashBuckets.mask(buckets.buckets()));
         for (int b = 0; b < buckets.buckets(); b++) {
             String id = buckets.owner(b);
             Firewall fw = id == null ? null : t.firewall(id);
@@ -293,11 +301,11 @@ public final class BaseRules {
             }
             TrafficTreatment tr = Treatments.towardsFirewall(t, fw, role);
             TpPort value = TpPort.tpPort(HashBuckets.portValue(b));
-            for (int p : tc.ports()) {
-                add(out, rule(app, d.deviceId(), priority, Treatments.tcpAtGateway(d).matchTcpDst(TpPort.tpPort(p))
-                        .matchTcpSrcMasked(value, TpPort.tpPort(mask)).build(), tr));
-                add(out, rule(app, d.deviceId(), priority, Treatments.tcpAtGateway(d).matchTcpSrc(TpPort.tpPort(p))
-                        .matchTcpDstMasked(value, TpPort.tpPort(mask)).build(), tr));
+            for (ServiceSide side : sides) {
+                add(out, rule(app, d.deviceId(), priority, side.match(Treatments.tcpAtGateway(d), true)
+                        .matchTcpSrcMasked(value, mask).build(), tr));
+                add(out, rule(app, d.deviceId(), priority, side.match(Treatments.tcpAtGateway(d), false)
+                        .matchTcpDstMasked(value, mask).build(), tr));
             }
         }
     }

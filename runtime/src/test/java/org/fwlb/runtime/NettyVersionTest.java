@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Issue 14: every Netty 4 jar on the runtime's class path (what its jar ships: the OpenFlow channel) is 4.1.137.Final or newer (fixes for
  * CVE-2025-58056 and CVE-2026-33870). A dependency that drags an older Netty in (openflowj's netty-all 4.0.31,
- * a version pinned in a pom) shows up here. Netty 3 (org.jboss.netty, from onos-api) is another artifact.
+ * a version pinned in a pom) shows up here; the runtime's class path holds runtime-openflow's dependencies, so one
+ * test covers both modules. Netty 3 (org.jboss.netty, from onos-api) is another artifact.
  */
 class NettyVersionTest {
 
