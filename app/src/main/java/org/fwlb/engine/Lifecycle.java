@@ -2,14 +2,21 @@ package org.fwlb.engine;
 
 import org.fwlb.model.ConnectionEntry;
 import org.fwlb.model.ConnectionKey;
+import org.fwlb.model.Dispatcher;
+import org.fwlb.model.DispatchMode;
+import org.fwlb.model.FlowKey;
 import org.fwlb.model.FwlbTopology;
 import org.fwlb.model.TcpState;
+import org.fwlb.model.TrafficClass;
+import org.fwlb.model.VirtualService;
+import org.onlab.packet.IPv4;
 import org.onosproject.net.flow.FlowEntry;
 import org.onosproject.net.flow.FlowRule;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -193,6 +200,55 @@ public final class Lifecycle {
         List<ConnectionEntry> hit = ctx.connections.connections(e -> involves(plan, e, owner));
         hit.forEach(e -> end(plan, e));
         return hit.size();
+    }
+
+    /**
+     * Ends the pinned connections a new plan carries by static hash through another member: their traffic class
+     * or a stage's service turned static-hash and the buckets (already recomputed for the new plan) disagree with
+     * their path. The hash rules outrank the pins on the switches that have them, so such a connection's packets
+     * already go the new way there; the pins left where no hash rule exists (a DF) would send the replies of its
+     * 5-tuple, or of a new connection reusing it, to the old firewall, which never saw that SYN: a black hole.
+     *
+     * @param previous plan the connections were placed in
+     * @param plan     plan now in force
+     * @return connections ended
+     */
+    public int clearMovedToHash(EnginePlan previous, EnginePlan plan) {
+        List<ConnectionEntry> hit = ctx.connections.connections(e -> movedToHash(previous, plan, e));
+        hit.forEach(e -> end(previous, e));
+        if (!hit.isEmpty()) {
+            log.info("{} pinned connection(s) now carried by static hash through another member ended", hit.size());
+        }
+        return hit.size();
+    }
+
+    private boolean movedToHash(EnginePlan previous, EnginePlan plan, ConnectionEntry e) {
+        FlowKey f = e.flow();
+        Optional<String> fw = e.path().firewallId();
+        if (fw.isPresent() && hashed(plan.topology().trafficClassFor(IPv4.PROTOCOL_TCP, f.dstPort()))
+                && !hashed(previous.topology().trafficClassFor(IPv4.PROTOCOL_TCP, f.dstPort()))
+                && !fw.get().equals(ctx.firewallBuckets().ownerOf(f.srcPort()))) {
+            return true;
+        }
+        for (String id : e.path().dispatcherIds()) {
+            Dispatcher stage = plan.topology().dispatcher(id);
+            VirtualService now = plan.serviceAt(id, f.dstIp(), f.dstPort());
+            VirtualService before = previous.serviceAt(id, f.dstIp(), f.dstPort());
+            if (stage == null || now == null || now.mode() != DispatchMode.STATIC_HASH
+                    || before != null && before.mode() == DispatchMode.STATIC_HASH) {
+                continue;
+            }
+            HashBuckets b = ctx.stageBuckets(stage, now);      // none where no hash rules go (a DF)
+            if (b != null && !Objects.equals(b.ownerOf(f.srcPort()),
+                                             PathPlanner.decisionOf(plan.topology(), e, stage))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hashed(TrafficClass tc) {
+        return tc != null && tc.mode() != DispatchMode.PINNED;
     }
 
     private static boolean involves(EnginePlan plan, ConnectionEntry e, Owner owner) {

@@ -66,6 +66,7 @@ final class Reactions {
             }
         }
         recomputeBuckets();
+        lifecycle.clearMovedToHash(previous, ctx.plan());
         base.reinstallAll();
     }
 

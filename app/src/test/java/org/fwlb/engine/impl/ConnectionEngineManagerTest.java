@@ -3,6 +3,7 @@ package org.fwlb.engine.impl;
 import org.fwlb.config.ExampleConfigs;
 import org.fwlb.connection.ConnectionEvent;
 import org.fwlb.engine.EngineCounters;
+import org.fwlb.engine.HashBuckets;
 import org.fwlb.engine.Owner;
 import org.fwlb.engine.PathRules;
 import org.fwlb.engine.Priorities;
@@ -23,6 +24,7 @@ import org.onosproject.net.flow.FlowEntry;
 import org.onosproject.net.flow.FlowRule;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -197,6 +199,35 @@ class ConnectionEngineManagerTest {
         for (int b = 0; b < h.engine.firewallBuckets().buckets(); b++) {
             assertEquals("fw2", h.engine.firewallBuckets().owner(b), "fw1 is down, fw3 gone: bucket " + b);
         }
+    }
+
+    @Test
+    void switchingAClassToStaticHashEndsThePinnedConnectionsTheBucketsSendThroughAnotherFirewall() {
+        started(ExampleConfigs.topology(1), Map.of(), Owner.SANDWICH);
+        List<ConnectionEntry> web = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            web.add(place(40000 + 2 * i, "10.0.2.21", 80));
+        }
+        ConnectionEntry other = place(41000, "10.0.2.21", 8080);
+        h.topology.set(ExampleConfigs.topology(1, f -> ((com.fasterxml.jackson.databind.node.ObjectNode) f
+                .path("sandwich").path("trafficClasses").get(0)).put("mode", "static-hash")
+                .put("policy", "static-hash").put("unknownNonSyn", "forward")));
+        h.drain();
+        HashBuckets buckets = h.engine.firewallBuckets();
+        int moved = 0;
+        for (ConnectionEntry e : web) {
+            String fw = e.path().firewallId().get();
+            if (fw.equals(buckets.ownerOf(e.flow().srcPort()))) {
+                assertNotNull(h.store.get(e.key()), "the buckets keep it on " + fw + ": it lives on");
+                assertTrue(Collections.disjoint(pinnedOf(e), h.flows.removed), e.toString());
+            } else {
+                moved++;
+                assertNull(h.store.get(e.key()), "hashed away from " + fw + ": ended");
+                assertTrue(h.flows.removed.containsAll(pinnedOf(e)), "every pin of " + e + " removed");
+            }
+        }
+        assertTrue(moved > 0 && moved < web.size(), "round robin vs buckets: some move, some stay (" + moved + ")");
+        assertNotNull(h.store.get(other.key()), "a class still pinned keeps its connections");
     }
 
     @Test
