@@ -124,11 +124,16 @@ def table(results, modes, extra=()):
             continue
         q = ratio(results, k)
         print('%-22s %9s %8s %6s ms %6s ms %11s %9s %8s %11s'
-              % (k, r['connectionsPerSecond'], '-' if q is None else '%.0f %%' % (100 * q), r['connectP50ms'],
-                 r['connectP99ms'], r.get('controllerCpuUsPerConnection'), r.get('ovsCpuUsPerConnection'),
+              % (k, r['connectionsPerSecond'], '-' if q is None else '%.0f %%' % (100 * q), _num(r['connectP50ms']),
+                 _num(r['connectP99ms']), r.get('controllerCpuUsPerConnection'), r.get('ovsCpuUsPerConnection'),
                  r.get('synRetransmissions'), r.get('packetInsPerConnection')))
     for line in extra:
         print(line)
+
+
+def _num(v):
+    """A latency as the table shows it: one decimal (loadgen's are floats, ab's whole ms), '-' when absent."""
+    return '-' if v is None else '%.1f' % v
 
 
 def any_failed(results, modes):
