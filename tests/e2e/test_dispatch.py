@@ -94,10 +94,17 @@ def switch_of(topo, device_id):
 
 
 def wait_ready(topo, timeout=40):
-    """Every switch connected with its base rules confirmed, and every server probed healthy."""
-    topo.runtime.wait_ready(timeout)
+    """Every switch connected with its base rules confirmed, and every server probed healthy. A member's health
+    starts 'up' before any probe has judged it (a server that does not answer yet goes down downAfter rounds
+    later, in the middle of a test: seen as round-robin shares 26/54 instead of 40/40), so wait until the probes
+    had rounds enough to judge every server (4 per server: default downAfter 3, plus one), then require 'up'."""
+    rt = topo.runtime
+    rt.wait_ready(timeout)
+    n = len(servers(rt))
+    p0 = counters(rt).get('probesSent', 0)
+    wait_for(lambda: counters(rt).get('probesSent', 0) >= p0 + 4 * n, timeout, what='%d probe rounds' % 4)
     wait_for(lambda: all(s['health'] == 'up' and s['eligibility'] == 'eligible'
-                         for s in servers(topo.runtime).values()), timeout, what='all servers healthy')
+                         for s in servers(rt).values()), timeout, what='all servers healthy')
 
 
 def arm(topo, switch):
