@@ -236,35 +236,15 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
 
     @Override
     public CompletableFuture<Versioned<V>> put(K key, V value) {
-        if (readOnly) {
-            return refused();
-        }
-        Encoded<K> enc;
-        try {
-            enc = encode(key, value);
-        } catch (RuntimeException e) {
-            return failed(e);
-        }
-        List<MapState.Change> changes = new ArrayList<>();
-        return run(true, () -> write(enc.key(), enc.value(), changes), this::versioned, changes);
+        return writeEncoded(key, value, (enc, changes) -> write(enc.key(), enc.value(), changes));
     }
 
     @Override
     public CompletableFuture<Versioned<V>> putAndGet(K key, V value) {
-        if (readOnly) {
-            return refused();
-        }
-        Encoded<K> enc;
-        try {
-            enc = encode(key, value);
-        } catch (RuntimeException e) {
-            return failed(e);
-        }
-        List<MapState.Change> changes = new ArrayList<>();
-        return run(true, () -> {
+        return writeEncoded(key, value, (enc, changes) -> {
             write(enc.key(), enc.value(), changes);
             return state.entries.get(enc.key());
-        }, this::versioned, changes);
+        });
     }
 
     @Override
@@ -318,6 +298,22 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
 
     @Override
     public CompletableFuture<Versioned<V>> putIfAbsent(K key, V value) {
+        return writeEncoded(key, value, (enc, changes) -> {
+            MapState.Entry old = state.entries.get(enc.key());
+            if (old != null) {
+                return old;
+            }
+            write(enc.key(), enc.value(), changes);
+            return null;
+        });
+    }
+
+    /**
+     * A write of one key and value: encoded before the map's lock is taken (an encoding failure changes nothing),
+     * then applied under it; the entry the operation answers becomes its Versioned.
+     */
+    private CompletableFuture<Versioned<V>> writeEncoded(K key, V value,
+            BiFunction<Encoded<K>, List<MapState.Change>, MapState.Entry> op) {
         if (readOnly) {
             return refused();
         }
@@ -328,14 +324,7 @@ final class InMemoryConsistentMap<K, V> implements AsyncConsistentMap<K, V> {
             return failed(e);
         }
         List<MapState.Change> changes = new ArrayList<>();
-        return run(true, () -> {
-            MapState.Entry old = state.entries.get(enc.key());
-            if (old != null) {
-                return old;
-            }
-            write(enc.key(), enc.value(), changes);
-            return null;
-        }, this::versioned, changes);
+        return run(true, () -> op.apply(enc, changes), this::versioned, changes);
     }
 
     @Override
