@@ -15,6 +15,8 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 PY=/usr/bin/python3
+# a missing precondition (root, OVS, the built runtime) is an error here, not a suite of skipped tests
+export FWLB_E2E_REQUIRED=1
 COUNTS=
 [ "${1:-}" = "--counts" ] && COUNTS=$2
 OUT=$ROOT/build/e2e
