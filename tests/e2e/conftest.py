@@ -69,6 +69,26 @@ class Topology:
         self.runtime.push_netcfg(self.netcfg)
 
 
+def fast_firewall_probes(f):
+    """FIG 6 as the sandwich tests run it: firewalls probed every 200 ms, short idle expiry."""
+    f['sandwich']['probe'] = {'intervalMs': 200, 'downAfter': 5, 'upAfter': 2}
+    f['timeouts'] = {'idleSeconds': 4, 'closingSeconds': 1}
+
+
+def module_topology(preset, tune=None):
+    """A module-scoped fixture: the preset's topology and its runtime, ready (every switch connected, base rules
+    confirmed), stopped after the module's last test."""
+    @pytest.fixture(scope='module')
+    def topo(workdir):
+        t = start_topology(preset, workdir, tune)
+        try:
+            t.runtime.wait_ready(30)
+            yield t
+        finally:
+            stop_topology(t)
+    return topo
+
+
 def start_topology(preset, workdir, tune=None, extra=(), tls=None):
     spec = fwlbnet.load_spec(preset)
     netcfg = fwlbnet.build_netcfg(spec)

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import start_topology, stop_topology
+from conftest import fast_firewall_probes, module_topology
 from fwlbtest import ROOT, basic_auth, wait_for
 
 FIREWALLS = ['fw1', 'fw2', 'fw3']
@@ -21,19 +21,7 @@ VIP = '10.0.2.100'
 N = 60
 
 
-def tune(f):
-    f['sandwich']['probe'] = {'intervalMs': 200, 'downAfter': 5, 'upAfter': 2}
-    f['timeouts'] = {'idleSeconds': 4, 'closingSeconds': 1}
-
-
-@pytest.fixture(scope='module')
-def topo(workdir):
-    t = start_topology('fig6', workdir, tune)
-    try:
-        t.runtime.wait_ready(30)
-        yield t
-    finally:
-        stop_topology(t)
+topo = module_topology('fig6', fast_firewall_probes)
 
 
 def scrape(rt, path, auth=True):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import start_topology, stop_topology
+from conftest import module_topology
 from fwlbtest import wait_for
 
 PUNT = (20000, 21000)          # the metered punt of unknown TCP (docs/DESIGN.md, priority table)
@@ -21,14 +21,7 @@ def tune(f):
     f['timeouts'] = {'idleSeconds': 3, 'closingSeconds': 1}
 
 
-@pytest.fixture(scope='module')
-def topo(workdir):
-    t = start_topology('fig1', workdir, tune)
-    try:
-        t.runtime.wait_ready(30)
-        yield t
-    finally:
-        stop_topology(t)
+topo = module_topology('fig1', tune)
 
 
 def has_base_rules(t, sw):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import start_topology, stop_topology
+from conftest import fast_firewall_probes, module_topology
 from fwlbtest import wait_for
 
 FIREWALLS = ['fw1', 'fw2', 'fw3']
@@ -24,19 +24,7 @@ PINNED_PRIOS = (30000, 30001)
 HOLD_PRIOS = (28000,)             # a held 5-tuple (an unknown segment's drop, kept a few seconds)
 
 
-def tune(f):
-    f['sandwich']['probe'] = {'intervalMs': 200, 'downAfter': 5, 'upAfter': 2}
-    f['timeouts'] = {'idleSeconds': 4, 'closingSeconds': 1}
-
-
-@pytest.fixture(scope='module')
-def topo(workdir):
-    t = start_topology('fig6', workdir, tune)
-    try:
-        t.runtime.wait_ready(30)
-        yield t
-    finally:
-        stop_topology(t)
+topo = module_topology('fig6', fast_firewall_probes)
 
 
 @pytest.fixture
